@@ -1,0 +1,107 @@
+/* cli.h: what every subcommand file of the `witc` executable shares.
+ *
+ * One option table: each subcommand describes its options once (cli_option[]); getopt_long
+ * tables, --help text, the man page and shell completions are all generated from these
+ * tables (cli.c), never written by hand. */
+#ifndef WITC_CLI_H
+#define WITC_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../parser/model.h"
+#include "../parser/source.h"
+
+/* Exit codes (decisions.md): 0 ok, 1 the input has errors, 2 usage/system error. */
+enum { CLI_OK = 0, CLI_INVALID = 1, CLI_USAGE = 2 };
+
+/* Option ids shared by several subcommands (values above 255 so they never clash with
+ * short-option characters). Subcommand-specific ids start at CLI_OPT_USER. */
+enum {
+  CLI_OPT_HELP = 'h',
+  CLI_OPT_OUTPUT = 'o',
+  CLI_OPT_WRITE = 'w',
+  CLI_OPT_FEATURES = 256,
+  CLI_OPT_ALL_FEATURES,
+  CLI_OPT_WORLD,
+  CLI_OPT_PROTOCOL,
+  CLI_OPT_CHECK,
+  CLI_OPT_MANGLING,
+  CLI_OPT_USER = 512,
+};
+
+/* One option: `--long` (and `-s` when short != 0). arg: NULL for a flag, else the
+ * placeholder shown in help ("FILE", "a,b"). */
+typedef struct cli_option {
+  int id;
+  const char *long_name;
+  char short_name;
+  const char *arg;
+  const char *help;
+} cli_option;
+
+/* One subcommand. run(argc, argv) gets argv[0] == name; it returns an exit code. */
+typedef struct cli_command {
+  const char *name;
+  const char *usage;    /* after "witc NAME ": e.g. "[OPTIONS] [PATH...]" */
+  const char *summary;  /* one line */
+  const cli_option *options; /* terminated by {0} */
+  int (*run)(int argc, char **argv);
+} cli_command;
+
+/* The common resolver options (--features, --all-features, --world, --protocol), as
+ * entries to splice into a subcommand's table with CLI_RESOLVE_OPTIONS. */
+#define CLI_RESOLVE_OPTIONS                                                              \
+  {CLI_OPT_FEATURES, "features", 0, "a,b", "enable these @unstable features"},           \
+  {CLI_OPT_ALL_FEATURES, "all-features", 0, NULL, "enable every @unstable feature"},      \
+  {CLI_OPT_WORLD, "world", 0, "W", "the world to use (name, or ns:pkg/name)"},           \
+  {CLI_OPT_PROTOCOL, "protocol", 0, "VERSION",                                          \
+   "bundled vtx:api version when no PATH is given: 2.2.1 (default) or 5.0.0"}
+
+/* Parsed common options. */
+typedef struct cli_resolve_opts {
+  const char *features; /* comma-separated, or NULL */
+  bool all_features;
+  const char *world;    /* or NULL */
+  const char *protocol; /* or NULL: the default bundled version */
+} cli_resolve_opts;
+
+/* Handles one of the CLI_RESOLVE_OPTIONS ids; returns false if `id` is not one of them. */
+bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg);
+
+/* A loaded and resolved input: everything a subcommand needs, owned together. */
+typedef struct cli_input {
+  witc_arena arena;
+  witc_source_map sources;
+  witc_diags diags;
+  witc_resolve resolve;
+  witc_id package; /* the main package */
+  witc_id world;   /* the selected world, or WITC_ID_NONE when none was asked for/needed */
+} cli_input;
+
+/* Loads `path` (a .wit file, a package directory, "-" for stdin, or NULL for the bundled
+ * vtx:api package of opts->protocol), resolves it with opts' features, and when
+ * `need_world` selects the world (opts->world or the package's only world). Prints any
+ * diagnostics to stderr. Returns CLI_OK, CLI_INVALID (bad WIT) or CLI_USAGE (unreadable
+ * file, bad --protocol). Always call cli_input_delete afterwards. */
+int cli_input_load(cli_input *self, const char *path, const cli_resolve_opts *opts,
+                   bool need_world);
+void cli_input_delete(cli_input *self);
+
+/* Prints the diagnostics collected so far to stderr (rendered as in source.h). */
+void cli_print_diags(cli_input *self);
+
+/* Parses argv against cmd->options with getopt_long, calling on_opt(id, optarg, user) for
+ * each; handles --help itself (prints the generated help, returns CLI_OK through *done).
+ * Returns the index of the first operand, or -1 on a usage error (already reported). */
+int cli_parse(const cli_command *cmd, int argc, char **argv,
+              bool (*on_opt)(int id, const char *arg, void *user), void *user, bool *done);
+
+/* Writes `len` bytes to `path` atomically (temp file in the same directory, then
+ * rename). Returns 0, or -1 with errno set. */
+int cli_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* The subcommand table (cli.c), terminated by {0}. */
+extern const cli_command *const cli_commands[];
+
+#endif
