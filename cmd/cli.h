@@ -104,4 +104,16 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len);
 /* The subcommand table (cli.c), terminated by {0}. */
 extern const cli_command *const cli_commands[];
 
+/* Runs the whole command line (main.c's body): global --help/--version, then dispatch on
+ * argv[1] (multi-word names such as "gen c" match word by word; run() then gets argv[0]
+ * == the last word). Returns the exit code. */
+int cli_main(int argc, char **argv);
+
+/* The command whose (possibly multi-word) name argv[0..] spells, or NULL; *words gets
+ * the number of words it took. */
+const cli_command *cli_find(int argc, char **argv, int *words);
+
+/* Prints cmd's generated --help text. */
+void cli_print_help(const cli_command *cmd, FILE *out);
+
 #endif

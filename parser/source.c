@@ -110,9 +110,10 @@ static char *map_file(int fd, size_t size, size_t *map_len) {
   return base;
 }
 
-/* Reads the whole of `fd` into the arena (regular files of known `size`) with the '\n'
- * appended. */
-static char *read_regular(witc_arena *arena, int fd, size_t size) {
+/* Reads a regular file of fstat size `size` into the arena with the '\n' appended; *got
+ * receives the bytes read (less than `size` if the file shrank meanwhile; a file that grew
+ * is read as of its fstat size, like a snapshot). */
+static char *read_regular(witc_arena *arena, int fd, size_t size, size_t *got_out) {
   char *buf = witc_arena_alloc(arena, size + 1);
   if (!buf) {
     errno = ENOMEM;
@@ -129,7 +130,7 @@ static char *read_regular(witc_arena *arena, int fd, size_t size) {
     got += (size_t)n;
   }
   buf[got] = '\n';
-  /* A file that grew is read as of its fstat size, like a snapshot. */
+  *got_out = got;
   return buf;
 }
 
@@ -211,13 +212,10 @@ uint32_t witc_source_map_load(witc_source_map *self, const char *path) {
         errno = e;
       }
     } else {
-      text = read_regular(self->arena, fd, size);
+      size_t got = 0;
+      text = read_regular(self->arena, fd, size, &got);
       if (!text) goto fail;
-      size_t n = size;
-      /* read_regular may have stopped early on a shrinking file: its '\n' marks the end. */
-      while (n > 0 && text[n] != '\n') n--;
-      if (text[size] != '\n') size = n;
-      idx = add_record(self, path, text, size + 1, NULL, 0);
+      idx = add_record(self, path, text, got + 1, NULL, 0);
     }
   } else {
     size_t n = 0;
@@ -351,13 +349,16 @@ void witc_diag_render(witc_source_map *map, const witc_diag *d, witc_buf *out) {
   static const char *const sev[] = {"error: ", "warning: ", "info: "};
   const char *context = d->context ? d->context : "";
   const char *message = d->message ? d->message : "";
+  /* A message built line by line may end in '\n'; the layout supplies line ends itself. */
+  int mlen = (int)strlen(message);
+  while (mlen > 0 && message[mlen - 1] == '\n') mlen--;
   witc_buf_puts(out, (unsigned)d->severity < 3 ? sev[d->severity] : sev[0]);
   witc_buf_puts(out, context);
 
   const witc_source_file *cf;
   uint32_t line, col;
   if (witc_span_is_none(d->span) || !witc_source_map_locate(map, d->span.start, &cf, &line, &col)) {
-    witc_buf_puts(out, message);
+    witc_buf_put(out, message, (size_t)mlen);
     witc_buf_putc(out, '\n');
     return;
   }
@@ -371,10 +372,10 @@ void witc_diag_render(witc_source_map *map, const witc_diag *d, witc_buf *out) {
   uint32_t snippet_len = le - ls;
 
   if (snippet_len > SNIPPET_MAX) {
-    witc_buf_printf(out, "%s:%u:%u: %s\n", f->path, line, col, message);
+    witc_buf_printf(out, "%s:%u:%u: %.*s\n", f->path, line, col, mlen, message);
     return;
   }
-  witc_buf_puts(out, message);
+  witc_buf_put(out, message, (size_t)mlen);
   witc_buf_printf(out, "\n     --> %s:%u:%u\n      |\n %4u | ", f->path, line, col, line);
   witc_buf_put(out, f->text + ls, snippet_len);
   witc_buf_puts(out, "\n      | ");
@@ -384,7 +385,7 @@ void witc_diag_render(witc_source_map *map, const witc_diag *d, witc_buf *out) {
    * on character boundaries (Rust's str::get(start..end)). */
   if (d->span.end > d->span.start) {
     uint32_t end = d->span.end - f->base;
-    if (d->span.end - f->base <= f->len && end >= rel && !is_cont((unsigned char)f->text[rel]) &&
+    if (end <= f->len && !is_cont((unsigned char)f->text[rel]) &&
         (end == f->len || !is_cont((unsigned char)f->text[end]))) {
       size_t chars = 0;
       for (uint32_t i = rel; i < end; i++)

@@ -1,0 +1,309 @@
+/* common.c: what the subcommands share: the resolver options, loading an input (file,
+ * directory, stdin or the bundled package) into a resolved graph, printing diagnostics,
+ * atomic output files, and the table of bundled WIT packages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../parser/resolve.h"
+#include "bundled.h"
+#include "cli.h"
+
+/* ---- bundled packages ------------------------------------------------------------- */
+
+const cli_bundled *cli_bundled_find(const char *version) {
+  for (const cli_bundled *b = cli_bundled_wit; b->version; b++)
+    if (!version || !strcmp(b->version, version)) return b;
+  return NULL;
+}
+
+const char *cli_bundled_versions(void) {
+  static char list[256];
+  if (list[0]) return list;
+  size_t n = 0;
+  for (const cli_bundled *b = cli_bundled_wit; b->version; b++) {
+    if (b != cli_bundled_wit && !strcmp(b->version, b[-1].version)) continue;
+    int w = snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", b->version);
+    if (w < 0 || (size_t)w >= sizeof list - n) break;
+    n += (size_t)w;
+  }
+  return list;
+}
+
+/* ---- options ---------------------------------------------------------------------- */
+
+/* Repeated --features options accumulate (`--features a --features b` = `a,b`). The
+ * command line is short-lived, so a static buffer is enough. */
+static char features_buf[4096];
+
+bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg) {
+  switch (id) {
+  case CLI_OPT_FEATURES: {
+    size_t have = self->features ? strlen(self->features) : 0;
+    size_t add = strlen(arg);
+    if (have + add + 2 > sizeof features_buf) {
+      fprintf(stderr, "error: --features: list too long\n");
+      return false;
+    }
+    if (self->features != features_buf) {
+      if (have) memmove(features_buf, self->features, have);
+      features_buf[have] = 0;
+    }
+    if (have) features_buf[have++] = ',';
+    memcpy(features_buf + have, arg, add + 1);
+    self->features = features_buf;
+    return true;
+  }
+  case CLI_OPT_ALL_FEATURES:
+    self->all_features = true;
+    return true;
+  case CLI_OPT_WORLD:
+    self->world = arg;
+    return true;
+  case CLI_OPT_PROTOCOL:
+    if (!cli_bundled_find(arg)) {
+      fprintf(stderr, "error: unknown protocol version '%s' (bundled: %s)\n", arg,
+              cli_bundled_versions());
+      return false;
+    }
+    self->protocol = arg;
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* ---- loading ---------------------------------------------------------------------- */
+
+/* Enables each name of a comma-separated list (blanks around names ignored). */
+static void enable_features(witc_resolve *r, const char *list) {
+  const char *p = list;
+  while (p && *p) {
+    const char *e = strchr(p, ',');
+    if (!e) e = p + strlen(p);
+    const char *s = p, *t = e;
+    while (s < t && (*s == ' ' || *s == '\t')) s++;
+    while (t > s && (t[-1] == ' ' || t[-1] == '\t')) t--;
+    if (t > s) witc_resolve_enable_feature(r, (witc_str){s, (uint32_t)(t - s)});
+    p = *e ? e + 1 : e;
+  }
+}
+
+/* Reads all of stdin into a hook-allocated buffer. Returns NULL with errno set. */
+static char *read_stdin(size_t *len) {
+  size_t cap = 64 * 1024, n = 0;
+  char *buf = witc_mem_realloc(NULL, cap);
+  if (!buf) return NULL;
+  for (;;) {
+    if (n == cap) {
+      if (cap > ((size_t)1 << 31)) {
+        witc_mem_free(buf);
+        errno = EFBIG;
+        return NULL;
+      }
+      char *g = witc_mem_realloc(buf, cap * 2);
+      if (!g) {
+        witc_mem_free(buf);
+        errno = ENOMEM;
+        return NULL;
+      }
+      buf = g;
+      cap *= 2;
+    }
+    ssize_t r = read(STDIN_FILENO, buf + n, cap - n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      witc_mem_free(buf);
+      errno = e;
+      return NULL;
+    }
+    if (r == 0) break;
+    n += (size_t)r;
+  }
+  *len = n;
+  return buf;
+}
+
+/* The part of cli_input_load that may run out of memory (the arena then longjmps back). */
+static int load(cli_input *self, const char *path, const cli_resolve_opts *opts,
+                bool need_world) {
+  witc_resolve *r = &self->resolve;
+  if (opts->all_features) r->all_features = true;
+  enable_features(r, opts->features);
+
+  bool io_error = false;
+  if (!path) {
+    const cli_bundled *b = cli_bundled_find(opts->protocol);
+    if (!b) {
+      fprintf(stderr, "error: unknown protocol version '%s' (bundled: %s)\n",
+              opts->protocol ? opts->protocol : "(default)", cli_bundled_versions());
+      return CLI_USAGE;
+    }
+    const char *name = witc_arena_printf(&self->arena, "<bundled>/%s/%s", b->version, b->file);
+    self->package =
+        witc_resolve_push_str(r, name, (const char *)b->text, b->len, &self->diags);
+  } else if (!strcmp(path, "-")) {
+    size_t len = 0;
+    char *text = read_stdin(&len);
+    if (!text) {
+      fprintf(stderr, "error: failed to read standard input: %s\n", strerror(errno));
+      return CLI_USAGE;
+    }
+    /* Into the arena, with the out-of-memory jump off so the buffer cannot leak. */
+    jmp_buf *oom = self->arena.oom;
+    self->arena.oom = NULL;
+    char *copy = witc_arena_strndup(&self->arena, text, len);
+    self->arena.oom = oom;
+    witc_mem_free(text);
+    if (!copy) {
+      fprintf(stderr, "error: out of memory reading standard input\n");
+      return CLI_USAGE;
+    }
+    self->package = witc_resolve_push_str(r, "<stdin>", copy, len, &self->diags);
+  } else {
+    self->package = witc_resolve_push_path(r, path, &self->diags, &io_error);
+  }
+  if (self->package == WITC_ID_NONE) {
+    if (self->diags.items.len == 0)
+      witc_diags_error(&self->diags, WITC_SPAN_NONE, "failed to resolve %s",
+                       path ? path : "the bundled package");
+    return io_error ? CLI_USAGE : CLI_INVALID;
+  }
+  if (need_world || opts->world) {
+    self->world = witc_resolve_select_world(r, self->package, opts->world, &self->diags);
+    if (self->world == WITC_ID_NONE) {
+      if (self->diags.items.len == 0)
+        witc_diags_error(&self->diags, WITC_SPAN_NONE, "no world selected");
+      return CLI_INVALID;
+    }
+  }
+  return self->diags.errors ? CLI_INVALID : CLI_OK;
+}
+
+/* Runs load() under an out-of-memory recovery point. Nothing it reads is modified
+ * between setjmp and a longjmp, so no local needs to be volatile. */
+static int load_guarded(cli_input *self, const char *path, const cli_resolve_opts *opts,
+                        bool need_world) {
+  jmp_buf oom;
+  self->arena.oom = &oom;
+  if (setjmp(oom) != 0) {
+    self->arena.oom = NULL;
+    cli_print_diags(self);
+    fprintf(stderr, "error: out of memory\n");
+    return CLI_USAGE;
+  }
+  int rc = load(self, path, opts, need_world);
+  self->arena.oom = NULL; /* the jmp_buf dies with this frame */
+  return rc;
+}
+
+int cli_input_load(cli_input *self, const char *path, const cli_resolve_opts *opts,
+                   bool need_world) {
+  static const cli_resolve_opts none;
+  memset(self, 0, sizeof *self);
+  witc_arena_init(&self->arena);
+  witc_source_map_init(&self->sources, &self->arena);
+  witc_diags_init(&self->diags, &self->arena);
+  witc_resolve_init(&self->resolve, &self->arena, &self->sources);
+  self->package = WITC_ID_NONE;
+  self->world = WITC_ID_NONE;
+  if (path && opts && opts->protocol) {
+    fprintf(stderr, "error: --protocol selects a bundled package and cannot be combined with "
+                    "PATH '%s'\n",
+            path);
+    return CLI_USAGE;
+  }
+  int rc = load_guarded(self, path, opts ? opts : &none, need_world);
+  cli_print_diags(self);
+  return rc;
+}
+
+void cli_input_delete(cli_input *self) {
+  witc_source_map_delete(&self->sources);
+  witc_arena_delete(&self->arena);
+  memset(self, 0, sizeof *self);
+}
+
+void cli_print_diags(cli_input *self) {
+  witc_buf out;
+  witc_buf_init(&out);
+  for (uint32_t i = 0; i < self->diags.items.len; i++) {
+    if (i) witc_buf_putc(&out, '\n');
+    witc_diag_render(&self->sources, &self->diags.items.items[i], &out);
+  }
+  if (out.error)
+    fprintf(stderr, "error: out of memory while rendering diagnostics\n");
+  else if (out.len)
+    fwrite(out.data, 1, out.len, stderr);
+  fflush(stderr);
+  witc_buf_delete(&out);
+  /* Printed diagnostics are not printed again by a later call. */
+  self->diags.items.len = 0;
+}
+
+/* ---- output files ----------------------------------------------------------------- */
+
+int cli_write_file_atomic(const char *path, const void *data, size_t len) {
+  size_t plen = strlen(path);
+  const char *slash = strrchr(path, '/');
+  size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
+  /* <dir>/.<name>.XXXXXX: same directory, so rename() is atomic. */
+  char *tmp = witc_mem_realloc(NULL, plen + 10);
+  if (!tmp) {
+    errno = ENOMEM;
+    return -1;
+  }
+  memcpy(tmp, path, dlen);
+  tmp[dlen] = '.';
+  memcpy(tmp + dlen + 1, path + dlen, plen - dlen);
+  memcpy(tmp + plen + 1, ".XXXXXX", 8);
+  int fd = mkstemp(tmp);
+  if (fd < 0) goto fail_free;
+
+  /* Keep an existing file's mode; a new file gets 0666 less the umask (mkstemp uses 0600). */
+  struct stat st;
+  mode_t mode;
+  if (stat(path, &st) == 0) {
+    mode = st.st_mode & 07777;
+  } else {
+    mode_t mask = umask(0);
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (fchmod(fd, mode) != 0) goto fail_close;
+
+  const char *p = data;
+  size_t left = len;
+  while (left) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      goto fail_close;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  if (close(fd) != 0) {
+    fd = -1;
+    goto fail_close;
+  }
+  fd = -1;
+  if (rename(tmp, path) != 0) goto fail_close;
+  witc_mem_free(tmp);
+  return 0;
+
+fail_close:;
+  int e = errno;
+  if (fd >= 0) close(fd);
+  unlink(tmp);
+  errno = e;
+fail_free:;
+  int e2 = errno;
+  witc_mem_free(tmp);
+  errno = e2;
+  return -1;
+}

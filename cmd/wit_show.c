@@ -1,0 +1,41 @@
+/* wit_show.c: `witc wit-show [--protocol V]` prints the text of the bundled vtx:api
+ * package from the copy embedded in the binary (the Python package's get_wit_content()). */
+#include <string.h>
+
+#include "bundled.h"
+#include "cli.h"
+
+static const cli_option show_options[] = {
+    {CLI_OPT_PROTOCOL, "protocol", 0, "VERSION", "bundled vtx:api version: 2.2.1 (default) or 5.0.0"},
+    {CLI_OPT_HELP, "help", 'h', NULL, "print this help"},
+    {0},
+};
+
+static bool show_opt(int id, const char *arg, void *user) {
+  return cli_resolve_opts_take(user, id, arg);
+}
+
+static int show_run(int argc, char **argv) {
+  extern const cli_command cmd_wit_show;
+  cli_resolve_opts opts = {0};
+  bool done;
+  int first = cli_parse(&cmd_wit_show, argc, argv, show_opt, &opts, &done);
+  if (first < 0) return CLI_USAGE;
+  if (done) return CLI_OK;
+  if (first != argc) {
+    fprintf(stderr, "error: 'witc wit-show' takes no operands\nRun 'witc wit-show --help' for usage.\n");
+    return CLI_USAGE;
+  }
+  const cli_bundled *b = cli_bundled_find(opts.protocol);
+  for (const cli_bundled *f = b; f && f->version && !strcmp(f->version, b->version); f++)
+    if (fwrite(f->text, 1, f->len, stdout) != f->len) break;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "error: failed to write to standard output\n");
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+const cli_command cmd_wit_show = {"wit-show", "[--protocol VERSION]",
+                                  "print the bundled vtx:api WIT (from the embedded copy)",
+                                  show_options, show_run};

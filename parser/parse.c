@@ -1,0 +1,1074 @@
+/* parse.c: recursive-descent parser for one WIT file (wit-parser's ast.rs).
+ *
+ * Functions are named after the grammar symbols of wit-language.md §3 and return false on
+ * the first error (WITC_MUST_CHECK). The parser keeps one token of lookahead and lexes it
+ * only when asked, so errors come out in the reference's order: an identifier is validated
+ * before the token after it is looked at, a lexical error wins over the syntax error it
+ * would cause. Lookahead of more than one token (the package header, world externs,
+ * versions) saves and restores the lexer position, as the reference clones its tokenizer.
+ *
+ * Only the first error is kept: fail() records it and makes every later one a no-op, and
+ * a lexical error token is sticky, so once failed the parse unwinds without reporting
+ * anything else.
+ *
+ * Spans: ast_type.span is wit-parser's Type::span() (the keyword of a constructor type,
+ * the name of a named type, the resource name of own/borrow); item spans run from the
+ * item keyword to its last token; a use path's pkg.span covers `ns:pkg` only, as in the
+ * reference. All spans are global (file base + local offset). */
+#include "parse.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "lex.h"
+
+enum { MAX_TYPE_DEPTH = 100, MAX_PACKAGE_DEPTH = 100 };
+
+/* What the post-parse checks need to know about one declaration list (the file's own, or
+ * a top-level nested package's): the first nested package in it and the first top-level
+ * `use` carrying attributes (ast_toplevel_use does not keep attributes). */
+typedef struct decl_scope {
+  bool has_nested, has_attr_use;
+  witc_span nested_span, attr_use_span;
+} decl_scope;
+
+typedef struct parser {
+  witc_arena *arena;
+  witc_diags *diags;
+  const char *context;
+  const uint8_t *text;
+  uint32_t base;
+  lex_state lex;
+  lex_token tok;      /* lookahead, valid when have_tok */
+  bool have_tok;
+  bool failed;
+  uint32_t last_end;  /* end of the last consumed token */
+  witc_vec(decl_scope) nested_scopes; /* one per top-level nested package */
+  /* List elements are collected on this stack and copied out at the end of the list, so
+   * AST arrays are exactly sized (no growth copies). Nested lists pop before the outer
+   * one continues, so each list's elements stay contiguous. Arena-backed. */
+  char *stk;
+  uint32_t stk_len, stk_cap;
+  /* Small nodes are carved from arena blocks at 8-byte alignment (the arena rounds every
+   * allocation to 16 bytes, which costs a lot of memory for millions of nodes). */
+  char *slab, *slab_end;
+} parser;
+
+typedef struct mark {
+  uint32_t pos, last_end;
+  lex_token tok;
+  bool have_tok;
+} mark;
+
+static mark save(const parser *p) { return (mark){p->lex.pos, p->last_end, p->tok, p->have_tok}; }
+
+static void restore(parser *p, mark m) {
+  p->lex.pos = m.pos;
+  p->last_end = m.last_end;
+  p->tok = m.tok;
+  p->have_tok = m.have_tok;
+}
+
+static witc_span span_of(const parser *p, uint32_t start, uint32_t end) {
+  return (witc_span){p->base + start, p->base + end};
+}
+
+/* ---- memory ------------------------------------------------------------------------ */
+
+enum { SLAB_SIZE = 64 * 1024 };
+
+/* A zeroed node of `size` bytes, 8-byte aligned (all AST structs need no more). */
+static void *node(parser *p, size_t size) {
+  size = (size + 7) & ~(size_t)7;
+  if ((size_t)(p->slab_end - p->slab) < size) {
+    if (size > SLAB_SIZE / 4) return witc_arena_alloc(p->arena, size);
+    p->slab = witc_arena_alloc(p->arena, SLAB_SIZE);
+    p->slab_end = p->slab + SLAB_SIZE;
+  }
+  void *r = p->slab;
+  p->slab += size;
+  return r;
+}
+
+/* Room for one list element of `size` bytes on the scratch stack. */
+static void *stk_push(parser *p, size_t size) {
+  if (p->stk_len + size > p->stk_cap) {
+    uint32_t cap = p->stk_cap ? p->stk_cap * 2 : 4096;
+    while (cap < p->stk_len + size) cap *= 2;
+    char *n = witc_arena_alloc(p->arena, cap);
+    if (p->stk_len) memcpy(n, p->stk, p->stk_len);
+    p->stk = n;
+    p->stk_cap = cap;
+  }
+  void *r = p->stk + p->stk_len;
+  p->stk_len += (uint32_t)size;
+  return r;
+}
+
+#define STK_PUSH(p, T, val) (*(T *)stk_push((p), sizeof(T)) = (val))
+
+/* Moves the elements pushed since `mark` into an exactly sized arena array. */
+static void stk_finish(parser *p, uint32_t mark, size_t elem, void **items, uint32_t *len,
+                       uint32_t *cap) {
+  uint32_t bytes = p->stk_len - mark;
+  if (bytes) {
+    *items = node(p, bytes);
+    memcpy(*items, p->stk + mark, bytes);
+  }
+  *len = *cap = (uint32_t)(bytes / elem);
+  p->stk_len = mark;
+}
+
+#define STK_FINISH(p, mark, vec) \
+  stk_finish((p), (mark), sizeof(*(vec)->items), (void **)&(vec)->items, &(vec)->len, &(vec)->cap)
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+static bool fail_span(parser *p, uint32_t start, uint32_t end, const char *fmt, ...)
+    WITC_PRINTF(4, 5);
+
+/* Records the first error (local offsets); always returns false. */
+static bool fail_span(parser *p, uint32_t start, uint32_t end, const char *fmt, ...) {
+  if (p->failed) return false;
+  p->failed = true;
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = witc_arena_vprintf(p->arena, fmt, ap);
+  va_end(ap);
+  witc_diags_error(p->diags, span_of(p, start, end), "%s", msg ? msg : "out of memory");
+  p->diags->items.items[p->diags->items.len - 1].context = p->context;
+  return false;
+}
+
+/* A lexer error: the reference points at one byte. */
+static bool fail_lex(parser *p, const lex_error *err) {
+  return fail_span(p, err->pos, err->pos + 1, "%s", err->msg);
+}
+
+/* ---- tokens ------------------------------------------------------------------------ */
+
+static lex_kind peek(parser *p) {
+  if (!p->have_tok) {
+    p->have_tok = true;
+    if (lex_next(&p->lex, &p->tok) == LEX_ERROR) {
+      p->tok.kind = LEX_ERROR;
+      fail_lex(p, &p->lex.err);
+    }
+  }
+  return p->tok.kind;
+}
+
+/* Consumes the lookahead (lexing it first if needed). */
+static lex_token take(parser *p) {
+  peek(p);
+  if (p->tok.kind != LEX_ERROR) {
+    p->have_tok = false;
+    p->last_end = p->tok.end;
+  }
+  return p->tok;
+}
+
+static bool eat(parser *p, lex_kind kind) {
+  if (peek(p) != kind) return false;
+  take(p);
+  return true;
+}
+
+/* Tokenizer::expect: a mismatch is a lexer-style error pointing at one byte. */
+static WITC_MUST_CHECK bool expect(parser *p, lex_kind kind, lex_token *out) {
+  lex_kind k = peek(p);
+  if (k == kind) {
+    lex_token t = take(p);
+    if (out) *out = t;
+    return true;
+  }
+  if (k == LEX_ERROR) return false;
+  return fail_span(p, p->tok.start, p->tok.start + 1, "expected %s, found %s", lex_describe(kind),
+                   lex_describe(k));
+}
+
+/* err_expected: "expected X, found Y" over the whole token (zero width at the end). */
+static bool fail_token(parser *p, const lex_token *t, const char *what) {
+  if (t->kind == LEX_ERROR) return false;
+  if (t->kind == LEX_EOF) return fail_span(p, t->start, t->start, "expected %s, found eof", what);
+  return fail_span(p, t->start, t->end, "expected %s, found %s", what, lex_describe(t->kind));
+}
+
+static bool fail_expected(parser *p, const char *what) {
+  peek(p);
+  return fail_token(p, &p->tok, what);
+}
+
+/* Docs of the next item: the comments between the previous token and the lookahead. */
+static witc_str parse_docs(parser *p) {
+  if (peek(p) == LEX_ERROR) return WITC_STR_NONE;
+  return lex_docs(p->arena, p->text, p->tok.trivia, p->tok.start);
+}
+
+/* ---- identifiers, versions, names ------------------------------------------------------ */
+
+static WITC_MUST_CHECK bool id_of_token(parser *p, const lex_token *t, ast_id *out) {
+  uint32_t s = t->start + (t->kind == LEX_EXPLICIT_ID ? 1u : 0u);
+  lex_error err;
+  if (!lex_validate_id(p->text + s, t->end - s, t->start, &err)) return fail_lex(p, &err);
+  out->name = (witc_str){(const char *)p->text + s, t->end - s};
+  out->span = span_of(p, t->start, t->end);
+  return true;
+}
+
+/* id ::= plain or %-explicit identifier, kebab-case validated when consumed. */
+static WITC_MUST_CHECK bool parse_id(parser *p, ast_id *out) {
+  lex_kind k = peek(p);
+  if (k != LEX_ID && k != LEX_EXPLICIT_ID) return fail_expected(p, "an identifier or string");
+  lex_token t = take(p);
+  return id_of_token(p, &t, out);
+}
+
+static bool is_version_piece(lex_kind k) {
+  return k == LEX_ID || k == LEX_INTEGER || k == LEX_MINUS;
+}
+
+/* After `-` or `+`: greedily takes identifiers, integers and `-`, joined by `.`; a `.` not
+ * followed by one of those is left alone (`use a:b/c@1.0.0-rc.{x}`). */
+static WITC_MUST_CHECK bool version_pieces(parser *p, lex_kind prefix, uint32_t *end) {
+  if (!eat(p, prefix)) return !p->failed;
+  for (;;) {
+    mark m = save(p);
+    lex_kind k = peek(p);
+    if (k == LEX_PERIOD) {
+      take(p);
+      k = peek(p);
+    }
+    if (k == LEX_ERROR) return false;
+    if (!is_version_piece(k)) {
+      restore(p, m);
+      return true;
+    }
+    *end = take(p).end;
+  }
+}
+
+/* version ::= INT '.' INT '.' INT ('-' pieces)? ('+' pieces)?, checked as SemVer. */
+static WITC_MUST_CHECK bool parse_version(parser *p, ast_version *out) {
+  lex_token first, last;
+  if (!expect(p, LEX_INTEGER, &first) || !expect(p, LEX_PERIOD, NULL) ||
+      !expect(p, LEX_INTEGER, NULL) || !expect(p, LEX_PERIOD, NULL) ||
+      !expect(p, LEX_INTEGER, &last))
+    return false;
+  uint32_t end = last.end;
+  if (!version_pieces(p, LEX_MINUS, &end) || !version_pieces(p, LEX_PLUS, &end)) return false;
+  const char *s = (const char *)p->text + first.start;
+  char msg[160];
+  if (!witc_semver_parse(s, end - first.start, &out->major, &out->minor, &out->patch,
+                         &out->pre, &out->build, msg, sizeof msg))
+    return fail_span(p, first.start, end, "%s", msg);
+  out->text = (witc_str){s, end - first.start};
+  out->span = span_of(p, first.start, end);
+  return true;
+}
+
+static WITC_MUST_CHECK bool parse_opt_version(parser *p, bool *has, ast_version *out) {
+  *has = eat(p, LEX_AT);
+  return *has ? parse_version(p, out) : !p->failed;
+}
+
+/* package-name ::= id ':' id ('@' version)? */
+static WITC_MUST_CHECK bool parse_package_name(parser *p, ast_package_name *out) {
+  if (!parse_id(p, &out->ns) || !expect(p, LEX_COLON, NULL) || !parse_id(p, &out->name) ||
+      !parse_opt_version(p, &out->has_version, &out->version))
+    return false;
+  out->span = (witc_span){out->ns.span.start,
+                          out->has_version ? out->version.span.end : out->name.span.end};
+  return true;
+}
+
+/* use-path ::= id | id ':' id '/' id ('@' version)? */
+static WITC_MUST_CHECK bool parse_use_path(parser *p, ast_use_path *out) {
+  ast_id first;
+  if (!parse_id(p, &first)) return false;
+  if (!eat(p, LEX_COLON)) {
+    if (p->failed) return false;
+    out->is_package = false;
+    out->name = first;
+    out->span = first.span;
+    return true;
+  }
+  out->is_package = true;
+  out->pkg.ns = first;
+  if (!parse_id(p, &out->pkg.name) || !expect(p, LEX_SLASH, NULL) || !parse_id(p, &out->name) ||
+      !parse_opt_version(p, &out->pkg.has_version, &out->pkg.version))
+    return false;
+  out->pkg.span = (witc_span){first.span.start, out->pkg.name.span.end};
+  out->span = span_of(p, first.span.start - p->base, p->last_end);
+  return true;
+}
+
+/* ---- attributes --------------------------------------------------------------------- */
+
+/* eat_id: an identifier that must be spelled `expected`. */
+static WITC_MUST_CHECK bool parse_named_id(parser *p, const char *expected) {
+  ast_id id;
+  if (!parse_id(p, &id)) return false;
+  if (!witc_str_eq_c(id.name, expected))
+    return fail_span(p, id.span.start - p->base, id.span.end - p->base,
+                     "expected `%s`, found `%.*s`", expected, (int)id.name.len, id.name.ptr);
+  return true;
+}
+
+/* attribute* ::= ('@' since(version = V) | unstable(feature = F) | deprecated(version = V)
+ *                 | external-id("...") )* */
+static WITC_MUST_CHECK bool parse_attributes(parser *p, ast_attrs *out) {
+  uint32_t mark = p->stk_len;
+  while (eat(p, LEX_AT)) {
+    ast_attr a;
+    memset(&a, 0, sizeof a);
+    uint32_t start = p->last_end - 1;
+    ast_id id;
+    if (!parse_id(p, &id)) return false;
+    if (witc_str_eq_c(id.name, "since") || witc_str_eq_c(id.name, "deprecated")) {
+      a.kind = id.name.len == 5 ? AST_ATTR_SINCE : AST_ATTR_DEPRECATED;
+      if (!expect(p, LEX_LPAREN, NULL) || !parse_named_id(p, "version") ||
+          !expect(p, LEX_EQUALS, NULL) || !parse_version(p, &a.version) ||
+          !expect(p, LEX_RPAREN, NULL))
+        return false;
+    } else if (witc_str_eq_c(id.name, "unstable")) {
+      a.kind = AST_ATTR_UNSTABLE;
+      if (!expect(p, LEX_LPAREN, NULL) || !parse_named_id(p, "feature") ||
+          !expect(p, LEX_EQUALS, NULL) || !parse_id(p, &a.feature) ||
+          !expect(p, LEX_RPAREN, NULL))
+        return false;
+    } else if (witc_str_eq_c(id.name, "external-id")) {
+      lex_token s;
+      a.kind = AST_ATTR_EXTERNAL_ID;
+      if (!expect(p, LEX_LPAREN, NULL) || !expect(p, LEX_STRING, &s)) return false;
+      char *buf = node(p, s.end - s.start + 1);
+      uint32_t n = lex_string_decode(p->text, s.start, s.end, buf);
+      buf[n] = 0;
+      a.string = (witc_str){buf, n};
+      if (!expect(p, LEX_RPAREN, NULL)) return false;
+    } else {
+      return fail_span(p, id.span.start - p->base, id.span.end - p->base,
+                       "unknown attribute `%.*s`", (int)id.name.len, id.name.ptr);
+    }
+    a.span = span_of(p, start, p->last_end);
+    STK_PUSH(p, ast_attr, a);
+  }
+  STK_FINISH(p, mark, out);
+  return !p->failed;
+}
+
+/* ---- lists -------------------------------------------------------------------------- */
+
+typedef bool (*list_item_fn)(parser *p, witc_str docs, void *ctx);
+
+/* list(X) up to `end`, trailing ',' allowed; with_docs collects each item's docs. */
+static WITC_MUST_CHECK bool parse_list_trailer(parser *p, lex_kind end, bool with_docs,
+                                               list_item_fn item, void *ctx) {
+  for (;;) {
+    witc_str docs = with_docs ? parse_docs(p) : WITC_STR_NONE;
+    if (eat(p, end)) return true;
+    if (p->failed || !item(p, docs, ctx)) return false;
+    if (!eat(p, LEX_COMMA)) return expect(p, end, NULL);
+  }
+}
+
+static WITC_MUST_CHECK bool parse_list(parser *p, lex_kind start, lex_kind end, bool with_docs,
+                                       list_item_fn item, void *ctx) {
+  return expect(p, start, NULL) && parse_list_trailer(p, end, with_docs, item, ctx);
+}
+
+/* ---- types -------------------------------------------------------------------------- */
+
+static WITC_MUST_CHECK bool parse_type(parser *p, uint32_t depth, ast_type **out);
+
+static bool tuple_item(parser *p, witc_str docs, void *ctx) {
+  (void)docs;
+  ast_type *elem;
+  if (!parse_type(p, *(uint32_t *)ctx, &elem)) return false;
+  STK_PUSH(p, ast_type *, elem);
+  return true;
+}
+
+/* `<` type `>` */
+static WITC_MUST_CHECK bool parse_type_arg(parser *p, uint32_t depth, ast_type **out) {
+  return expect(p, LEX_LT, NULL) && parse_type(p, depth, out) && expect(p, LEX_GT, NULL);
+}
+
+/* `<` id `>` (own/borrow) */
+static WITC_MUST_CHECK bool parse_handle(parser *p, ast_type *ty) {
+  if (!expect(p, LEX_LT, NULL) || !parse_id(p, &ty->u.name) || !expect(p, LEX_GT, NULL))
+    return false;
+  ty->span = ty->u.name.span;
+  return true;
+}
+
+/* Parses the list size: a u32 integer (Rust's str::parse::<u32>). */
+static WITC_MUST_CHECK bool parse_list_size(parser *p, uint32_t *size) {
+  peek(p);
+  lex_token t = take(p);
+  if (t.kind != LEX_INTEGER) return fail_token(p, &t, "fixed-length");
+  uint64_t v = 0;
+  for (uint32_t i = t.start; i < t.end; i++) {
+    v = v * 10 + (uint64_t)(p->text[i] - '0');
+    if (v > UINT32_MAX)
+      return fail_span(p, t.start, t.end, "invalid list size: number too large to fit in target type");
+  }
+  *size = (uint32_t)v;
+  return true;
+}
+
+/* type (wit-language.md §3.5). `depth` is the nesting level, 1 for a top-level type; the
+ * token is read before the depth check, so a lexical error there still comes first. */
+static WITC_MUST_CHECK bool parse_type(parser *p, uint32_t depth, ast_type **out) {
+  if (peek(p) == LEX_ERROR) return false;
+  lex_token t = take(p);
+  if (depth > MAX_TYPE_DEPTH) return fail_span(p, t.start, t.end, "type nesting too deep");
+  ast_type *ty = node(p, sizeof *ty);
+  ty->span = span_of(p, t.start, t.end);
+  *out = ty;
+  switch (t.kind) {
+  case LEX_KW_BOOL: ty->kind = AST_TY_BOOL; return true;
+  case LEX_KW_U8: ty->kind = AST_TY_U8; return true;
+  case LEX_KW_U16: ty->kind = AST_TY_U16; return true;
+  case LEX_KW_U32: ty->kind = AST_TY_U32; return true;
+  case LEX_KW_U64: ty->kind = AST_TY_U64; return true;
+  case LEX_KW_S8: ty->kind = AST_TY_S8; return true;
+  case LEX_KW_S16: ty->kind = AST_TY_S16; return true;
+  case LEX_KW_S32: ty->kind = AST_TY_S32; return true;
+  case LEX_KW_S64: ty->kind = AST_TY_S64; return true;
+  case LEX_KW_F32: ty->kind = AST_TY_F32; return true;
+  case LEX_KW_F64: ty->kind = AST_TY_F64; return true;
+  case LEX_KW_CHAR: ty->kind = AST_TY_CHAR; return true;
+  case LEX_KW_STRING: ty->kind = AST_TY_STRING; return true;
+  case LEX_KW_ERROR_CONTEXT: ty->kind = AST_TY_ERROR_CONTEXT; return true;
+  case LEX_KW_TUPLE: {
+    uint32_t inner = depth + 1, mark = p->stk_len;
+    ty->kind = AST_TY_TUPLE;
+    if (!parse_list(p, LEX_LT, LEX_GT, false, tuple_item, &inner)) return false;
+    STK_FINISH(p, mark, &ty->u.tuple);
+    return true;
+  }
+  case LEX_KW_LIST: {
+    ast_type *elem;
+    if (!expect(p, LEX_LT, NULL) || !parse_type(p, depth + 1, &elem)) return false;
+    if (eat(p, LEX_COMMA)) {
+      ty->kind = AST_TY_FIXED_LIST;
+      ty->u.fixed.elem = elem;
+      if (!parse_list_size(p, &ty->u.fixed.size)) return false;
+    } else {
+      ty->kind = AST_TY_LIST;
+      ty->u.elem = elem;
+    }
+    return expect(p, LEX_GT, NULL);
+  }
+  case LEX_KW_MAP:
+    ty->kind = AST_TY_MAP;
+    return expect(p, LEX_LT, NULL) && parse_type(p, depth + 1, &ty->u.map.key) &&
+           expect(p, LEX_COMMA, NULL) && parse_type(p, depth + 1, &ty->u.map.value) &&
+           expect(p, LEX_GT, NULL);
+  case LEX_KW_OPTION:
+    ty->kind = AST_TY_OPTION;
+    return parse_type_arg(p, depth + 1, &ty->u.elem);
+  case LEX_KW_RESULT:
+    /* result | result<T> | result<_, E> | result<T, E> */
+    ty->kind = AST_TY_RESULT;
+    if (!eat(p, LEX_LT)) return !p->failed;
+    if (eat(p, LEX_KW_UNDERSCORE)) {
+      if (!expect(p, LEX_COMMA, NULL) || !parse_type(p, depth + 1, &ty->u.result.err))
+        return false;
+    } else {
+      if (!parse_type(p, depth + 1, &ty->u.result.ok)) return false;
+      if (eat(p, LEX_COMMA) && !parse_type(p, depth + 1, &ty->u.result.err)) return false;
+    }
+    return expect(p, LEX_GT, NULL);
+  case LEX_KW_FUTURE:
+  case LEX_KW_STREAM:
+    ty->kind = t.kind == LEX_KW_FUTURE ? AST_TY_FUTURE : AST_TY_STREAM;
+    if (!eat(p, LEX_LT)) return !p->failed;
+    return parse_type(p, depth + 1, &ty->u.elem) && expect(p, LEX_GT, NULL);
+  case LEX_KW_OWN:
+  case LEX_KW_BORROW:
+    ty->kind = t.kind == LEX_KW_OWN ? AST_TY_OWN : AST_TY_BORROW;
+    return parse_handle(p, ty);
+  case LEX_ID:
+  case LEX_EXPLICIT_ID:
+    ty->kind = AST_TY_NAME;
+    return id_of_token(p, &t, &ty->u.name);
+  default:
+    return fail_token(p, &t, "a type");
+  }
+}
+
+/* ---- functions ---------------------------------------------------------------------- */
+
+static bool param_item(parser *p, witc_str docs, void *ctx) {
+  (void)docs, (void)ctx;
+  ast_param param;
+  if (!parse_id(p, &param.name) || !expect(p, LEX_COLON, NULL) || !parse_type(p, 1, &param.type))
+    return false;
+  STK_PUSH(p, ast_param, param);
+  return true;
+}
+
+/* '(' list(id ':' type) ')' ('->' type)? */
+static WITC_MUST_CHECK bool parse_params_result(parser *p, ast_func *f) {
+  uint32_t mark = p->stk_len;
+  if (!parse_list(p, LEX_LPAREN, LEX_RPAREN, false, param_item, NULL)) return false;
+  STK_FINISH(p, mark, &f->params);
+  if (eat(p, LEX_RARROW)) return parse_type(p, 1, &f->result);
+  return !p->failed;
+}
+
+/* func-type ::= 'async'? 'func' '(' params ')' ('->' type)? */
+static WITC_MUST_CHECK bool parse_func_type(parser *p, ast_func *f) {
+  if (peek(p) == LEX_ERROR) return false;
+  uint32_t start = p->tok.start;
+  f->is_async = eat(p, LEX_KW_ASYNC);
+  if (!expect(p, LEX_KW_FUNC, NULL) || !parse_params_result(p, f)) return false;
+  f->span = span_of(p, start, p->last_end);
+  return true;
+}
+
+/* named-func ::= id ':' func-type ';' */
+static WITC_MUST_CHECK bool parse_named_func(parser *p, witc_str docs, ast_attrs attrs,
+                                             ast_named_func **out) {
+  ast_named_func *f = node(p, sizeof *f);
+  f->docs = docs;
+  f->attrs = attrs;
+  *out = f;
+  return parse_id(p, &f->name) && expect(p, LEX_COLON, NULL) && parse_func_type(p, &f->func) &&
+         expect(p, LEX_SEMICOLON, NULL);
+}
+
+/* ---- type definitions --------------------------------------------------------------- */
+
+static bool record_field_item(parser *p, witc_str docs, void *ctx) {
+  (void)ctx;
+  ast_field f = {docs, {WITC_STR_NONE, WITC_SPAN_NONE}, NULL};
+  if (!parse_id(p, &f.name) || !expect(p, LEX_COLON, NULL) || !parse_type(p, 1, &f.type))
+    return false;
+  STK_PUSH(p, ast_field, f);
+  return true;
+}
+
+static bool variant_case_item(parser *p, witc_str docs, void *ctx) {
+  (void)ctx;
+  ast_field f = {docs, {WITC_STR_NONE, WITC_SPAN_NONE}, NULL};
+  if (!parse_id(p, &f.name)) return false;
+  if (eat(p, LEX_LPAREN) && (!parse_type(p, 1, &f.type) || !expect(p, LEX_RPAREN, NULL)))
+    return false;
+  if (p->failed) return false;
+  STK_PUSH(p, ast_field, f);
+  return true;
+}
+
+static bool name_item(parser *p, witc_str docs, void *ctx) {
+  (void)ctx;
+  ast_field f = {docs, {WITC_STR_NONE, WITC_SPAN_NONE}, NULL};
+  if (!parse_id(p, &f.name)) return false;
+  STK_PUSH(p, ast_field, f);
+  return true;
+}
+
+/* resource-member ::= attribute* ( 'constructor' '(' params ')' ('->' type)? ';'
+ *                                | id ':' 'static'? func-type ';' ) */
+static WITC_MUST_CHECK bool parse_resource_member(parser *p, witc_str docs, ast_attrs attrs) {
+  ast_resource_func f;
+  memset(&f, 0, sizeof f);
+  f.docs = docs;
+  f.attrs = attrs;
+  lex_kind k = peek(p);
+  if (k == LEX_KW_CONSTRUCTOR) {
+    lex_token t = take(p);
+    f.kind = AST_RES_CONSTRUCTOR;
+    f.name = (ast_id){{"constructor", 11}, span_of(p, t.start, t.end)};
+    if (!parse_params_result(p, &f.func) || !expect(p, LEX_SEMICOLON, NULL)) return false;
+    f.func.span = span_of(p, t.start, p->last_end);
+  } else if (k == LEX_ID || k == LEX_EXPLICIT_ID) {
+    if (!parse_id(p, &f.name) || !expect(p, LEX_COLON, NULL)) return false;
+    f.kind = eat(p, LEX_KW_STATIC) ? AST_RES_STATIC : AST_RES_METHOD;
+    if (!parse_func_type(p, &f.func) || !expect(p, LEX_SEMICOLON, NULL)) return false;
+  } else {
+    return fail_expected(p, "`constructor` or identifier");
+  }
+  STK_PUSH(p, ast_resource_func, f);
+  return true;
+}
+
+/* typedef ::= 'type' id '=' type ';' | record | variant | enum | flags | resource */
+static WITC_MUST_CHECK bool parse_typedef(parser *p, witc_str docs, ast_attrs attrs,
+                                          ast_typedef **out) {
+  ast_typedef *td = node(p, sizeof *td);
+  td->docs = docs;
+  td->attrs = attrs;
+  *out = td;
+  lex_token kw = take(p); /* the caller dispatched on it */
+  if (!parse_id(p, &td->name)) return false;
+  uint32_t mark = p->stk_len;
+  bool ok;
+  switch (kw.kind) {
+  case LEX_KW_TYPE:
+    td->kind = AST_TD_ALIAS;
+    ok = expect(p, LEX_EQUALS, NULL) && parse_type(p, 1, &td->alias) &&
+         expect(p, LEX_SEMICOLON, NULL);
+    break;
+  case LEX_KW_RECORD:
+    td->kind = AST_TD_RECORD;
+    ok = parse_list(p, LEX_LBRACE, LEX_RBRACE, true, record_field_item, NULL);
+    break;
+  case LEX_KW_VARIANT:
+    td->kind = AST_TD_VARIANT;
+    ok = parse_list(p, LEX_LBRACE, LEX_RBRACE, true, variant_case_item, NULL);
+    break;
+  case LEX_KW_ENUM:
+    td->kind = AST_TD_ENUM;
+    ok = parse_list(p, LEX_LBRACE, LEX_RBRACE, true, name_item, NULL);
+    break;
+  case LEX_KW_FLAGS:
+    td->kind = AST_TD_FLAGS;
+    ok = parse_list(p, LEX_LBRACE, LEX_RBRACE, true, name_item, NULL);
+    break;
+  default: /* LEX_KW_RESOURCE */
+    td->kind = AST_TD_RESOURCE;
+    if (eat(p, LEX_LBRACE)) {
+      ok = true;
+      while (ok && !eat(p, LEX_RBRACE)) {
+        witc_str member_docs = parse_docs(p);
+        ast_attrs member_attrs = {0};
+        ok = !p->failed && parse_attributes(p, &member_attrs) &&
+             parse_resource_member(p, member_docs, member_attrs);
+      }
+      ok = ok && !p->failed;
+    } else {
+      ok = expect(p, LEX_SEMICOLON, NULL);
+    }
+    break;
+  }
+  if (td->kind == AST_TD_RESOURCE) STK_FINISH(p, mark, &td->funcs);
+  else STK_FINISH(p, mark, &td->fields);
+  td->span = span_of(p, kw.start, p->last_end);
+  return ok;
+}
+
+/* ---- use, include ------------------------------------------------------------------- */
+
+/* use-item ::= 'use' use-path '.' '{' list(id ('as' id)?) '}' ';' */
+static WITC_MUST_CHECK bool parse_use(parser *p, ast_attrs attrs, ast_use **out) {
+  ast_use *u = node(p, sizeof *u);
+  u->attrs = attrs;
+  *out = u;
+  lex_token kw = take(p);
+  if (!parse_use_path(p, &u->path) || !expect(p, LEX_PERIOD, NULL) ||
+      !expect(p, LEX_LBRACE, NULL))
+    return false;
+  uint32_t mark = p->stk_len;
+  while (!eat(p, LEX_RBRACE)) {
+    ast_use_name n;
+    memset(&n, 0, sizeof n);
+    if (p->failed || !parse_id(p, &n.name)) return false;
+    if (eat(p, LEX_KW_AS)) {
+      n.has_as = true;
+      if (!parse_id(p, &n.as)) return false;
+    }
+    STK_PUSH(p, ast_use_name, n);
+    if (!eat(p, LEX_COMMA)) {
+      if (!expect(p, LEX_RBRACE, NULL)) return false;
+      break;
+    }
+  }
+  STK_FINISH(p, mark, &u->names);
+  if (!expect(p, LEX_SEMICOLON, NULL)) return false;
+  u->span = span_of(p, kw.start, p->last_end);
+  return true;
+}
+
+static bool include_name_item(parser *p, witc_str docs, void *ctx) {
+  (void)docs, (void)ctx;
+  ast_include_name n;
+  if (!parse_id(p, &n.from) || !expect(p, LEX_KW_AS, NULL) || !parse_id(p, &n.to)) return false;
+  STK_PUSH(p, ast_include_name, n);
+  return true;
+}
+
+/* include ::= 'include' use-path ';' | 'include' use-path 'with' '{' list(id 'as' id) '}' */
+static WITC_MUST_CHECK bool parse_include(parser *p, ast_attrs attrs, ast_include **out) {
+  ast_include *inc = node(p, sizeof *inc);
+  inc->attrs = attrs;
+  *out = inc;
+  lex_token kw = take(p);
+  if (!parse_use_path(p, &inc->path)) return false;
+  uint32_t mark = p->stk_len;
+  bool ok = eat(p, LEX_KW_WITH)
+                ? parse_list(p, LEX_LBRACE, LEX_RBRACE, false, include_name_item, NULL)
+                : expect(p, LEX_SEMICOLON, NULL);
+  STK_FINISH(p, mark, &inc->with);
+  inc->span = span_of(p, kw.start, p->last_end);
+  return ok;
+}
+
+/* ---- interfaces --------------------------------------------------------------------- */
+
+/* interface-item ::= attribute* ( use-item | typedef | named-func ) */
+static WITC_MUST_CHECK bool parse_interface_item(parser *p, witc_str docs, ast_attrs attrs) {
+  ast_iface_item it;
+  memset(&it, 0, sizeof it);
+  bool ok;
+  switch (peek(p)) {
+  case LEX_KW_TYPE:
+  case LEX_KW_FLAGS:
+  case LEX_KW_ENUM:
+  case LEX_KW_VARIANT:
+  case LEX_KW_RESOURCE:
+  case LEX_KW_RECORD:
+    it.kind = AST_II_TYPEDEF;
+    ok = parse_typedef(p, docs, attrs, &it.u.typedef_);
+    break;
+  case LEX_ID:
+  case LEX_EXPLICIT_ID:
+    it.kind = AST_II_FUNC;
+    ok = parse_named_func(p, docs, attrs, &it.u.func);
+    break;
+  case LEX_KW_USE:
+    it.kind = AST_II_USE;
+    ok = parse_use(p, attrs, &it.u.use);
+    break;
+  default:
+    return fail_expected(p, "`type`, `resource` or `func`");
+  }
+  if (!ok) return false;
+  STK_PUSH(p, ast_iface_item, it);
+  return true;
+}
+
+/* '{' interface-item* '}' */
+static WITC_MUST_CHECK bool parse_interface_items(parser *p, ast_iface_items *items) {
+  if (!expect(p, LEX_LBRACE, NULL)) return false;
+  uint32_t mark = p->stk_len;
+  for (;;) {
+    witc_str docs = parse_docs(p);
+    if (eat(p, LEX_RBRACE)) {
+      STK_FINISH(p, mark, items);
+      return true;
+    }
+    ast_attrs attrs = {0};
+    if (p->failed || !parse_attributes(p, &attrs) || !parse_interface_item(p, docs, attrs))
+      return false;
+  }
+}
+
+/* interface-def ::= 'interface' id '{' interface-item* '}' */
+static WITC_MUST_CHECK bool parse_interface(parser *p, witc_str docs, ast_attrs attrs,
+                                            ast_interface **out) {
+  ast_interface *it = node(p, sizeof *it);
+  it->docs = docs;
+  it->attrs = attrs;
+  *out = it;
+  lex_token kw = take(p);
+  if (!parse_id(p, &it->name) || !parse_interface_items(p, &it->items)) return false;
+  it->span = span_of(p, kw.start, p->last_end);
+  return true;
+}
+
+/* ---- worlds ------------------------------------------------------------------------- */
+
+/* extern ::= id ':' func-type ';' | id ':' 'interface' '{' items '}' | use-path ';'
+ *          | id ':' use-path ';'
+ * After `id ':'`: `func`/`async` means a function, `interface` an inline interface, and
+ * `id '/'` means the colon belonged to a package path; anything else is a named import. */
+static WITC_MUST_CHECK bool parse_extern(parser *p, ast_extern *e) {
+  mark start = save(p);
+  ast_id id;
+  if (!parse_id(p, &id)) return false;
+  uint32_t s0 = id.span.start - p->base;
+  if (eat(p, LEX_COLON)) {
+    lex_kind k = peek(p);
+    if (k == LEX_KW_FUNC || k == LEX_KW_ASYNC) {
+      e->kind = AST_EXTERN_FUNC;
+      e->name = id;
+      if (!parse_func_type(p, &e->func) || !expect(p, LEX_SEMICOLON, NULL)) return false;
+    } else if (k == LEX_KW_INTERFACE) {
+      take(p);
+      e->kind = AST_EXTERN_INTERFACE;
+      e->name = id;
+      if (!parse_interface_items(p, &e->items)) return false;
+    } else {
+      mark after_colon = save(p);
+      bool is_path = false;
+      if (k == LEX_ID || k == LEX_EXPLICIT_ID) {
+        take(p);
+        lex_kind k2 = peek(p);
+        if (k2 == LEX_ERROR) return false;
+        is_path = k2 == LEX_SLASH;
+      } else if (k == LEX_ERROR) {
+        return false;
+      }
+      if (is_path) {
+        restore(p, start);
+        e->kind = AST_EXTERN_PATH;
+      } else {
+        restore(p, after_colon);
+        e->kind = AST_EXTERN_NAMED;
+        e->name = id;
+      }
+      if (!parse_use_path(p, &e->path) || !expect(p, LEX_SEMICOLON, NULL)) return false;
+    }
+  } else {
+    if (p->failed) return false;
+    restore(p, start);
+    e->kind = AST_EXTERN_PATH;
+    if (!parse_use_path(p, &e->path) || !expect(p, LEX_SEMICOLON, NULL)) return false;
+  }
+  e->span = span_of(p, s0, p->last_end);
+  return true;
+}
+
+/* world-item ::= attribute* ( 'import' extern | 'export' extern | use-item | typedef
+ *                           | include ) */
+static WITC_MUST_CHECK bool parse_world_item(parser *p, witc_str docs, ast_attrs attrs) {
+  ast_world_item it;
+  memset(&it, 0, sizeof it);
+  bool ok;
+  switch (peek(p)) {
+  case LEX_KW_IMPORT:
+  case LEX_KW_EXPORT: {
+    lex_token kw = take(p);
+    it.kind = kw.kind == LEX_KW_IMPORT ? AST_WI_IMPORT : AST_WI_EXPORT;
+    it.docs = docs;
+    it.attrs = attrs;
+    it.u.ext = node(p, sizeof *it.u.ext);
+    ok = parse_extern(p, it.u.ext);
+    break;
+  }
+  case LEX_KW_USE:
+    it.kind = AST_WI_USE;
+    ok = parse_use(p, attrs, &it.u.use);
+    break;
+  case LEX_KW_TYPE:
+  case LEX_KW_FLAGS:
+  case LEX_KW_RESOURCE:
+  case LEX_KW_RECORD:
+  case LEX_KW_VARIANT:
+  case LEX_KW_ENUM:
+    it.kind = AST_WI_TYPEDEF;
+    ok = parse_typedef(p, docs, attrs, &it.u.typedef_);
+    break;
+  case LEX_KW_INCLUDE:
+    it.kind = AST_WI_INCLUDE;
+    ok = parse_include(p, attrs, &it.u.include);
+    break;
+  default:
+    return fail_expected(p, "`import`, `export`, `include`, `use`, or type definition");
+  }
+  if (!ok) return false;
+  STK_PUSH(p, ast_world_item, it);
+  return true;
+}
+
+/* world-def ::= 'world' id '{' world-item* '}' */
+static WITC_MUST_CHECK bool parse_world(parser *p, witc_str docs, ast_attrs attrs,
+                                        ast_world **out) {
+  ast_world *w = node(p, sizeof *w);
+  w->docs = docs;
+  w->attrs = attrs;
+  *out = w;
+  lex_token kw = take(p);
+  if (!parse_id(p, &w->name) || !expect(p, LEX_LBRACE, NULL)) return false;
+  uint32_t mark = p->stk_len;
+  for (;;) {
+    witc_str item_docs = parse_docs(p);
+    if (eat(p, LEX_RBRACE)) break;
+    ast_attrs item_attrs = {0};
+    if (p->failed || !parse_attributes(p, &item_attrs) ||
+        !parse_world_item(p, item_docs, item_attrs))
+      return false;
+  }
+  STK_FINISH(p, mark, &w->items);
+  w->span = span_of(p, kw.start, p->last_end);
+  return true;
+}
+
+/* ---- files and packages --------------------------------------------------------------- */
+
+/* toplevel-use ::= 'use' use-path ('as' id)? ';' */
+static WITC_MUST_CHECK bool parse_toplevel_use(parser *p, ast_attrs attrs, decl_scope *scope,
+                                               ast_toplevel_use **out) {
+  ast_toplevel_use *u = node(p, sizeof *u);
+  *out = u;
+  lex_token kw = take(p);
+  if (attrs.len && !scope->has_attr_use) {
+    scope->has_attr_use = true;
+    scope->attr_use_span = span_of(p, kw.start, kw.end);
+  }
+  if (!parse_use_path(p, &u->path)) return false;
+  if (eat(p, LEX_KW_AS)) {
+    u->has_as = true;
+    if (!parse_id(p, &u->as)) return false;
+  }
+  if (!expect(p, LEX_SEMICOLON, NULL)) return false;
+  u->span = span_of(p, kw.start, p->last_end);
+  return true;
+}
+
+static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool braced,
+                                            ast_items *items, decl_scope *scope);
+
+/* nested-package ::= 'package' package-name '{' top-item* '}' */
+static WITC_MUST_CHECK bool parse_nested_package(parser *p, witc_str docs, ast_attrs attrs,
+                                                 uint32_t depth, decl_scope *outer,
+                                                 ast_nested_package **out) {
+  ast_nested_package *pkg = node(p, sizeof *pkg);
+  pkg->docs = docs;
+  *out = pkg;
+  lex_token kw = take(p);
+  if (attrs.len)
+    return fail_span(p, kw.start, kw.end, "cannot place attributes on nested packages");
+  if (depth > MAX_PACKAGE_DEPTH) return fail_span(p, kw.start, kw.end, "package nesting too deep");
+  if (!parse_package_name(p, &pkg->name) || !expect(p, LEX_LBRACE, NULL)) return false;
+  if (!outer->has_nested) {
+    outer->has_nested = true;
+    outer->nested_span = pkg->name.span;
+  }
+  decl_scope scope;
+  memset(&scope, 0, sizeof scope);
+  if (!parse_decl_list(p, depth, true, &pkg->items, &scope)) return false;
+  if (depth == 1) witc_vec_push(p->arena, &p->nested_scopes, scope);
+  pkg->span = span_of(p, kw.start, p->last_end);
+  return true;
+}
+
+/* top-item ::= attribute* ( interface-def | world-def | toplevel-use | nested-package ) */
+static WITC_MUST_CHECK bool parse_top_item(parser *p, witc_str docs, uint32_t depth,
+                                           decl_scope *scope) {
+  ast_attrs attrs = {0};
+  ast_item it;
+  memset(&it, 0, sizeof it);
+  if (!parse_attributes(p, &attrs)) return false;
+  bool ok;
+  switch (peek(p)) {
+  case LEX_KW_INTERFACE:
+    it.kind = AST_ITEM_INTERFACE;
+    ok = parse_interface(p, docs, attrs, &it.u.iface);
+    break;
+  case LEX_KW_WORLD:
+    it.kind = AST_ITEM_WORLD;
+    ok = parse_world(p, docs, attrs, &it.u.world);
+    break;
+  case LEX_KW_USE:
+    it.kind = AST_ITEM_USE;
+    ok = parse_toplevel_use(p, attrs, scope, &it.u.use);
+    break;
+  case LEX_KW_PACKAGE:
+    it.kind = AST_ITEM_PACKAGE;
+    ok = parse_nested_package(p, docs, attrs, depth + 1, scope, &it.u.package);
+    break;
+  default:
+    return fail_expected(p, "`world`, `interface` or `use`");
+  }
+  if (!ok) return false;
+  STK_PUSH(p, ast_item, it);
+  return true;
+}
+
+/* top-item* up to the end of the file, or up to '}' for a nested package (DeclList). */
+static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool braced,
+                                            ast_items *items, decl_scope *scope) {
+  uint32_t mark = p->stk_len;
+  for (;;) {
+    witc_str docs = parse_docs(p);
+    if (braced ? eat(p, LEX_RBRACE) : peek(p) == LEX_EOF) {
+      STK_FINISH(p, mark, items);
+      return true;
+    }
+    if (p->failed || !parse_top_item(p, docs, depth, scope)) return false;
+  }
+}
+
+/* file ::= (package-decl ';')? top-item*. The header is only a header when `;` follows
+ * the name; otherwise the tokens are re-read as a nested package. */
+static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file, decl_scope *scope) {
+  mark start = save(p);
+  witc_str docs = parse_docs(p);
+  if (eat(p, LEX_KW_PACKAGE)) {
+    ast_package_name name;
+    memset(&name, 0, sizeof name);
+    if (!parse_package_name(p, &name)) return false;
+    if (eat(p, LEX_SEMICOLON)) {
+      file->has_package = true;
+      file->package_docs = docs;
+      file->package = name;
+      file->package_span = name.span;
+    } else {
+      restore(p, start);
+    }
+  }
+  if (p->failed) return false;
+  return parse_decl_list(p, 0, false, &file->items, scope);
+}
+
+/* The checks the reference makes after parsing (Resolver::push and resolve): nested
+ * packages inside nested ones, then attributes on top-level uses; each top-level nested
+ * package is handled before the file's own items, in order. */
+static bool check_file(parser *p, const decl_scope *main_scope) {
+  for (uint32_t i = 0; i < p->nested_scopes.len; i++) {
+    const decl_scope *s = &p->nested_scopes.items[i];
+    if (s->has_nested)
+      return fail_span(p, s->nested_span.start - p->base, s->nested_span.end - p->base,
+                       "nested packages must be placed at the top-level");
+    if (s->has_attr_use)
+      return fail_span(p, s->attr_use_span.start - p->base, s->attr_use_span.end - p->base,
+                       "attributes not allowed on top-level use");
+  }
+  if (main_scope->has_attr_use)
+    return fail_span(p, main_scope->attr_use_span.start - p->base,
+                     main_scope->attr_use_span.end - p->base,
+                     "attributes not allowed on top-level use");
+  return true;
+}
+
+static bool parse_source(witc_arena *arena, witc_source_map *map, uint32_t file_index,
+                         const char *context, witc_diags *diags, ast_file **out) {
+  const witc_source_file *f = &map->files.items[file_index];
+  parser p;
+  memset(&p, 0, sizeof p);
+  p.arena = arena;
+  p.diags = diags;
+  p.context = witc_arena_strndup(arena, context, strlen(context));
+  p.text = (const uint8_t *)f->text;
+  p.base = f->base;
+  uint32_t len = f->len ? f->len - 1 : 0; /* the reference tokenizes without the added '\n' */
+
+  lex_error err;
+  bool bad_utf8;
+  if (!lex_check_input(p.text, len, &err, &bad_utf8)) {
+    if (!bad_utf8) return fail_lex(&p, &err);
+    /* wit-parser refuses the file before tokenizing, with no location. */
+    witc_diags_error(diags, WITC_SPAN_NONE, "input file is not valid utf-8 [%s]", f->path);
+    diags->items.items[diags->items.len - 1].context = p.context;
+    return false;
+  }
+  lex_init(&p.lex, p.text, len);
+
+  ast_file *file = node(&p, sizeof *file);
+  file->file_index = file_index;
+  decl_scope scope;
+  memset(&scope, 0, sizeof scope);
+  if (!parse_file(&p, file, &scope) || p.failed || !check_file(&p, &scope)) return false;
+  *out = file;
+  return true;
+}
+
+bool witc_parse_file(witc_arena *arena, witc_source_map *map, uint32_t file_index,
+                     const char *context, witc_diags *diags, ast_file **out) {
+  *out = NULL;
+  if (file_index >= map->files.len) return false;
+  if (arena->oom) return parse_source(arena, map, file_index, context ? context : "", diags, out);
+  /* No recovery point from the caller: catch an allocation failure here (no diagnostic
+   * can be allocated then; the parse just fails). */
+  jmp_buf oom;
+  arena->oom = &oom;
+  volatile bool ok = false;
+  if (!setjmp(oom)) ok = parse_source(arena, map, file_index, context ? context : "", diags, out);
+  arena->oom = NULL;
+  return ok;
+}

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# fmt_roundtrip.sh: proof that `witc fmt` is idempotent and meaning-preserving.
+#
+# Inputs: every case of wit-parser's corpus that must resolve (the two wasm cases aside),
+# the 17 valid vtx-history versions, the WASI packages, and every WIT of testdata/ that
+# resolves (files; directories with a deps/ folder and the subdirectories of testdata/fmt/
+# are packages). For each input x, with deps/ kept alongside when x has one:
+#   reparse     fmt(x) resolves again
+#   idempotent  fmt(fmt(x)) == fmt(x)
+#   meaning     json(fmt(x)) == json(x), with the keys of every `functions` map sorted on
+#               both sides (the printer moves resource functions ahead of the freestanding
+#               ones); only on inputs with no `include` and no @unstable item of a feature
+#               that is off (docs/decisions.md: the reference fails it on those too).
+# Then the golden files of testdata/fmt/: <name>.expected is the exact output of
+# `witc fmt <name>`; <dir>.expected-w/ holds the files `witc fmt -w <dir>` must leave, and
+# `--check` must pass on them and fail on the original when they differ.
+#
+# Usage: tests/fmt_roundtrip.sh [WITC]     (default: build/witc; VERBOSE=1 lists passes)
+# The shelf is ../shared relative to the repository, or $WITC_SHARED.
+set -u
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+witc=${1:-$repo/build/witc}
+shared=${WITC_SHARED:-$repo/../shared}
+case $witc in /*) ;; *) witc=$PWD/$witc ;; esac
+if [ ! -x "$witc" ]; then
+  echo "fmt roundtrip: $witc is not an executable (build witc first)" >&2
+  exit 2
+fi
+
+if command -v jq >/dev/null 2>&1; then
+  normalize() {
+    jq 'walk(if type == "object" and has("functions") and (.functions | type) == "object"
+             then .functions |= (to_entries | sort_by(.key) | from_entries) else . end)'
+  }
+elif command -v python3 >/dev/null 2>&1; then
+  normalize() {
+    python3 -c '
+import json, sys
+def walk(o):
+    if isinstance(o, dict):
+        o = {k: walk(v) for k, v in o.items()}
+        if isinstance(o.get("functions"), dict):
+            o["functions"] = dict(sorted(o["functions"].items()))
+        return o
+    if isinstance(o, list):
+        return [walk(v) for v in o]
+    return o
+print(json.dumps(walk(json.load(sys.stdin)), indent=2, ensure_ascii=False))'
+  }
+else
+  normalize() { cat; }
+  echo "fmt roundtrip: neither jq nor python3 found: functions maps are compared unsorted"
+fi
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/witc-fmt.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/run/tests"
+run=$scratch/run
+n=0
+
+pass=0 fail=0 skip=0
+note() { [ -n "${VERBOSE:-}" ] && echo "$@"; return 0; }
+
+# Whether every @unstable feature used under $1 is among the enabled ones ($2, a,b) and no
+# `include` occurs: the inputs on which json(fmt(x)) == json(x) is expected.
+meaning_applies() {
+  local path=$1 enabled=",$2," f
+  if grep -rqE '(^|[^[:alnum:]_%-])include[[:space:]]' --include='*.wit' "$path"; then
+    return 1
+  fi
+  for f in $(grep -rhoE '@unstable[[:space:]]*\([[:space:]]*feature[[:space:]]*=[[:space:]]*[A-Za-z0-9-]+' \
+    --include='*.wit' "$path" | sed 's/.*=[[:space:]]*//' | sort -u); do
+    case $enabled in *",$f,"*) ;; *) return 1 ;; esac
+  done
+  return 0
+}
+
+# check_input LABEL PATH FEATURE-ARGS...: the three properties on one input.
+check_input() {
+  local label=$1 path=$2
+  shift 2
+  local feats=("$@") enabled=""
+  [ ${#feats[@]} -ge 2 ] && [ "${feats[0]}" = --features ] && enabled=${feats[1]}
+  n=$((n + 1))
+  local d=$scratch/case$n
+  mkdir -p "$d"
+  if ! (cd "$run" && "$witc" json "${feats[@]}" "$path") >"$d/j1.raw" 2>"$d/err"; then
+    skip=$((skip + 1))
+    echo "SKIP $label: does not resolve: $(head -n 1 "$d/err")"
+    return
+  fi
+  if ! (cd "$run" && "$witc" fmt "${feats[@]}" "$path") >"$d/f1" 2>"$d/err"; then
+    fail=$((fail + 1))
+    echo "FAIL $label: witc fmt failed: $(head -n 1 "$d/err")"
+    return
+  fi
+  # The printed text as a package of its own, next to the same deps/.
+  local again
+  local abs=$path
+  case $abs in /*) ;; *) abs=$run/$path ;; esac
+  if [ -d "$abs" ]; then
+    again=$d/pkg
+    mkdir -p "$again"
+    cp "$d/f1" "$again/printed.wit"
+    [ -d "$abs/deps" ] && ln -s "$abs/deps" "$again/deps"
+  else
+    again=$d/printed.wit
+    cp "$d/f1" "$again"
+  fi
+  local problems=()
+  if ! "$witc" fmt "${feats[@]}" "$again" >"$d/f2" 2>"$d/err"; then
+    problems+=("reparse: $(head -n 1 "$d/err")")
+  elif ! cmp -s "$d/f1" "$d/f2"; then
+    problems+=("idempotent: fmt(fmt(x)) differs at line $(cmp "$d/f1" "$d/f2" | sed -n 's/.* line \([0-9]*\).*/\1/p')")
+    diff -U 1 "$d/f1" "$d/f2" | sed -n '3,10p' >"$d/why"
+  fi
+  if [ ${#problems[@]} -eq 0 ] && meaning_applies "$abs" "$enabled"; then
+    if ! "$witc" json "${feats[@]}" "$again" >"$d/j2.raw" 2>"$d/err"; then
+      problems+=("meaning: json of the printed text failed: $(head -n 1 "$d/err")")
+    else
+      normalize <"$d/j1.raw" >"$d/j1"
+      normalize <"$d/j2.raw" >"$d/j2"
+      if ! cmp -s "$d/j1" "$d/j2"; then
+        problems+=("meaning: json(fmt(x)) != json(x) from line $(cmp "$d/j1" "$d/j2" | sed -n 's/.* line \([0-9]*\).*/\1/p')")
+        diff -U 2 "$d/j1" "$d/j2" | sed -n '3,12p' >"$d/why"
+      fi
+    fi
+  fi
+  if [ ${#problems[@]} -eq 0 ]; then
+    pass=$((pass + 1))
+    note "ok   $label"
+  else
+    fail=$((fail + 1))
+    echo "FAIL $label: ${problems[*]}"
+    [ -s "$d/why" ] && sed 's/^/     /' "$d/why"
+  fi
+}
+
+# ---- the conformance corpus ----------------------------------------------------------
+corpus=$shared/corpus/wit-parser-ui
+if [ -f "$corpus/MANIFEST.tsv" ]; then
+  ln -s "$corpus" "$run/tests/ui"
+  while IFS=$'\t' read -r expect case _kind _expected _present needs _rest; do
+    [ "$expect" = pass ] || continue
+    case $case in
+    kinds-of-deps | simple-wasm-text.wat)
+      skip=$((skip + 1))
+      echo "SKIP $case: needs a wasm decoder ($needs)"
+      continue
+      ;;
+    esac
+    check_input "corpus/$case" "tests/ui/$case" --features active
+  done <"$corpus/MANIFEST.tsv"
+else
+  echo "fmt roundtrip: corpus skipped: not found at $corpus (set WITC_SHARED)"
+fi
+
+# ---- vtx-history (valid versions) and WASI --------------------------------------------
+if [ -d "$shared/corpus/vtx-history" ]; then
+  for v in "$shared"/corpus/vtx-history/*/; do
+    case $v in *-INVALID/) continue ;; esac
+    check_input "vtx-history/$(basename "$v")" "$v/wit"
+  done
+else
+  echo "fmt roundtrip: vtx-history skipped: not found under $shared/corpus"
+fi
+if [ -d "$shared/corpus/wasi" ]; then
+  for p in "$shared"/corpus/wasi/*/wit; do
+    check_input "wasi/$(basename "$(dirname "$p")")" "$p"
+  done
+else
+  echo "fmt roundtrip: WASI skipped: not found under $shared/corpus"
+fi
+
+# ---- testdata/ ---------------------------------------------------------------------------
+pkgdirs=$( (find "$repo/testdata" -type d -name deps -prune -exec dirname {} \;
+  find "$repo/testdata/fmt" -mindepth 1 -maxdepth 1 -type d ! -name '*.expected-w' 2>/dev/null) |
+  sort -u)
+in_pkgdir() {
+  local f=$1 p
+  for p in $pkgdirs; do
+    case $f in "$p"/*) return 0 ;; esac
+  done
+  return 1
+}
+for p in $pkgdirs; do
+  check_input "${p#"$repo"/}" "$p"
+done
+while IFS= read -r f; do
+  in_pkgdir "$f" && continue
+  check_input "${f#"$repo"/}" "$f"
+done < <(find "$repo/testdata" -name '*.wit' -type f ! -path '*/deps/*' ! -path '*.expected-w/*' | sort)
+
+# ---- golden files of testdata/fmt ------------------------------------------------------------
+golden_pass=0 golden_fail=0
+for want in "$repo"/testdata/fmt/*.expected; do
+  [ -e "$want" ] || continue
+  input=${want%.expected}
+  if "$witc" fmt "$input" >"$scratch/golden" 2>"$scratch/err" && cmp -s "$scratch/golden" "$want"; then
+    golden_pass=$((golden_pass + 1))
+    note "ok   golden ${input#"$repo"/}"
+  else
+    golden_fail=$((golden_fail + 1))
+    echo "FAIL golden ${input#"$repo"/}: $(head -n 1 "$scratch/err")"
+    diff -U 1 "$want" "$scratch/golden" | sed -n '3,12p' | sed 's/^/     /'
+  fi
+done
+for want in "$repo"/testdata/fmt/*.expected-w; do
+  [ -d "$want" ] || continue
+  input=${want%.expected-w}
+  label=${input#"$repo"/}
+  work=$scratch/w-$(basename "$input")
+  cp -R "$input" "$work"
+  problems=()
+  if cmp -s <(cd "$input" && cat ./*.wit) <(cd "$want" && cat ./*.wit); then
+    "$witc" fmt --check "$input" >/dev/null 2>&1 || problems+=("--check fails on a canonical input")
+  else
+    "$witc" fmt --check "$input" >"$scratch/listed" 2>&1
+    [ $? -eq 1 ] || problems+=("--check did not exit 1 on a non-canonical input")
+    [ -s "$scratch/listed" ] || problems+=("--check named no file")
+  fi
+  "$witc" fmt -w "$work" 2>"$scratch/err" || problems+=("-w failed: $(head -n 1 "$scratch/err")")
+  for f in "$want"/*.wit; do
+    cmp -s "$f" "$work/$(basename "$f")" || problems+=("-w left $(basename "$f") different")
+  done
+  "$witc" fmt --check "$work" >/dev/null 2>&1 || problems+=("--check fails after -w")
+  if [ ${#problems[@]} -eq 0 ]; then
+    golden_pass=$((golden_pass + 1))
+    note "ok   golden -w $label"
+  else
+    golden_fail=$((golden_fail + 1))
+    echo "FAIL golden -w $label: ${problems[*]}"
+  fi
+done
+
+echo "fmt golden: $golden_pass passed, $golden_fail failed"
+echo "fmt roundtrip: $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ] && [ $golden_fail -eq 0 ]

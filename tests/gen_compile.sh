@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# gen_compile.sh: compile proof of `witc gen c` (issue 03).
+#
+# Generates C bindings for the bundled vtx:api worlds (--protocol 2.2.1 and 5.0.0, with
+# legacy and standard32 names), every world of the WASI packages in
+# ../shared/corpus/wasi/*/wit, and testdata/gen/*.wit, then compiles each pair:
+#   - <world>.c (which includes <world>.h) with the host gcc and clang as C17,
+#     -Wall -Wextra -Werror -Wc++-compat;
+#   - <world>.h as C++ with clang++ and g++ (-std=c++17 -Wall -Wextra -Werror);
+#   - <world>.c with clang --target=wasm32-wasi (wasi-libc) and, freestanding,
+#     --target=wasm32 -DWITC_FREESTANDING (no libc);
+# and checks that an unsupported input (testdata/gen/fail/*.wit) fails with exit 1 and a
+# located error. Prints one line per failure and `N passed, N failed`; exit 1 on failure.
+#
+# Usage: tests/gen_compile.sh [WITC]   (default: build/witc; WITC_SHARED overrides ../shared)
+# Needs: gcc, g++, clang, clang++ (14+), wasi-libc, lld, libclang-rt-14-dev-wasm32.
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+WITC="${1:-${WITC:-$root/build/witc}}"
+SHARED="${WITC_SHARED:-$root/../shared}"
+out="$(mktemp -d "${TMPDIR:-/tmp}/witc-gen.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+CFLAGS=(-std=c17 -Wall -Wextra -Werror -Wc++-compat)
+CXXFLAGS=(-x c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only)
+have_wasi=0
+if echo 'int x;' | clang --target=wasm32-wasi --sysroot=/usr -x c -c - -o /dev/null 2>/dev/null; then
+  have_wasi=1
+else
+  echo "note: clang --target=wasm32-wasi does not work here (install wasi-libc lld libclang-rt-14-dev-wasm32)"
+fi
+
+# compile_pair NAME DIR BASE: every compile of one generated pair
+compile_pair() {
+  local name="$1" dir="$2" base="$3"
+  local c="$dir/$base.c" h="$dir/$base.h" log="$dir/$base.log"
+  if [ ! -f "$c" ] || [ ! -f "$h" ]; then
+    bad "$name: no $base.h/$base.c generated"
+    return
+  fi
+  local cc
+  for cc in gcc clang; do
+    if $cc "${CFLAGS[@]}" -c "$c" -o "$dir/$base.$cc.o" >"$log" 2>&1; then ok; else
+      bad "$name: $cc -std=c17 $base.c"; head -20 "$log"
+    fi
+  done
+  printf '#include "%s.h"\nint main(void) { return 0; }\n' "$base" >"$dir/$base.hdr.c"
+  for cc in gcc clang; do
+    if $cc "${CFLAGS[@]}" -fsyntax-only -I "$dir" "$dir/$base.hdr.c" >"$log" 2>&1; then ok; else
+      bad "$name: $cc -std=c17 $base.h alone"; head -20 "$log"
+    fi
+  done
+  local cxx
+  for cxx in clang++ g++; do
+    if $cxx "${CXXFLAGS[@]}" -I "$dir" "$dir/$base.hdr.c" >"$log" 2>&1; then ok; else
+      bad "$name: $cxx -std=c++17 $base.h"; head -20 "$log"
+    fi
+  done
+  if [ $have_wasi = 1 ]; then
+    if clang --target=wasm32-wasi --sysroot=/usr "${CFLAGS[@]}" -O2 -c "$c" -o "$dir/$base.wasi.o" >"$log" 2>&1; then ok; else
+      bad "$name: clang --target=wasm32-wasi $base.c"; head -20 "$log"
+    fi
+    if clang --target=wasm32 -ffreestanding -nostdlib -DWITC_FREESTANDING "${CFLAGS[@]}" -O2 \
+      -c "$c" -o "$dir/$base.free.o" >"$log" 2>&1; then ok; else
+      bad "$name: clang --target=wasm32 -DWITC_FREESTANDING $base.c"; head -20 "$log"
+    fi
+  fi
+}
+
+# gen NAME DIR ARGS...: runs witc gen c, then compiles what it wrote
+gen() {
+  local name="$1" dir="$2"
+  shift 2
+  mkdir -p "$dir"
+  if ! "$WITC" gen c -o "$dir" "$@" >"$dir/gen.log" 2>&1; then
+    bad "$name: witc gen c $*"; head -20 "$dir/gen.log"
+    return
+  fi
+  ok
+  local h
+  for h in "$dir"/*.h; do
+    [ -f "$h" ] || continue
+    compile_pair "$name" "$dir" "$(basename "$h" .h)"
+  done
+}
+
+# 1. the bundled vtx:api worlds
+for proto in 2.2.1 5.0.0; do
+  gen "vtx $proto" "$out/vtx-$proto" --protocol "$proto"
+  gen "vtx $proto standard32" "$out/vtx-$proto-s32" --protocol "$proto" --mangling standard32
+done
+
+# 2. every world of the WASI packages
+for pkg in "$SHARED"/corpus/wasi/*/wit; do
+  [ -d "$pkg" ] || continue
+  pname="$(basename "$(dirname "$pkg")")"
+  worlds="$(sed -n 's/^[[:space:]]*world[[:space:]]\+\([a-z0-9-]\+\).*/\1/p' "$pkg"/*.wit | sort -u)"
+  for w in $worlds; do
+    gen "wasi $pname/$w" "$out/wasi-$pname-$w" --world "$w" "$pkg"
+  done
+done
+
+# 3. the generator's own test worlds (every world of each file)
+for f in "$root"/testdata/gen/*.wit; do
+  [ -f "$f" ] || continue
+  n="$(basename "$f" .wit)"
+  worlds="$(sed -n 's/^[[:space:]]*world[[:space:]]\+\([a-z0-9-]\+\).*/\1/p' "$f" | sort -u)"
+  for w in $worlds; do
+    gen "testdata $n/$w" "$out/t-$n-$w" --world "$w" "$f"
+    gen "testdata $n/$w standard32" "$out/t-$n-$w-s32" --world "$w" --mangling standard32 "$f"
+  done
+done
+
+# 4. unsupported items: exit 1 and an error with a WIT location
+for f in "$root"/testdata/gen/fail/*.wit; do
+  [ -f "$f" ] || continue
+  n="$(basename "$f" .wit)"
+  "$WITC" gen c -o "$out/fail-$n" "$f" >"$out/fail-$n.log" 2>&1
+  rc=$?
+  if [ $rc = 1 ] && grep -q "^error: " "$out/fail-$n.log" && grep -q -- "--> .*$n.wit:[0-9]*:[0-9]*" "$out/fail-$n.log" \
+    && [ ! -e "$out/fail-$n" ]; then ok; else
+    bad "fail/$n.wit: expected exit 1, a located error and no output (rc=$rc)"; head -5 "$out/fail-$n.log"
+  fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

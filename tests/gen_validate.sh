@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# gen_validate.sh: the reference toolchain checks the core modules built from `witc gen c`.
+#
+# For the bundled vtx:api worlds, the WASI worlds and testdata/gen/*.wit (legacy and
+# standard32 names): generate the bindings, add stubs for every export that also call every
+# import (tests/gen_stubs.mjs), link a freestanding wasm32 core module with clang + wasm-ld,
+# then embed the world's WIT and create the component with jco's wasm-tools
+# (componentEmbed + componentNew, which validates every core import and export name and
+# signature against the world). Prints `N passed, N failed`; exit 1 on failure.
+#
+# Usage: tests/gen_validate.sh [WITC]   (needs ../shared/oracle/setup.sh to have run)
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+WITC="${1:-${WITC:-$root/build/witc}}"
+SHARED="${WITC_SHARED:-$root/../shared}"
+COMPONENTIZE="$SHARED/oracle/e2e/componentize.mjs"
+out="$(mktemp -d "${TMPDIR:-/tmp}/witc-val.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+pass=0
+fail=0
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+oracle_home="${WIT_ORACLE_HOME:-$HOME/.cache/wit-oracle}"
+if ! command -v node >/dev/null || [ ! -f "$COMPONENTIZE" ] || [ ! -d "$oracle_home/node_modules/@bytecodealliance/jco" ]; then
+  echo "note: the reference checker is not available (run $SHARED/oracle/setup.sh)"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
+
+# validate NAME WITPATH WORLD MANGLING [witc args...]
+validate() {
+  local name="$1" wit="$2" world="$3" mangling="$4"
+  shift 4
+  local d="$out/$(echo "$name" | tr ' /:' '___')"
+  mkdir -p "$d"
+  if ! "$WITC" gen c -o "$d" --mangling "$mangling" "$@" >"$d/log" 2>&1; then
+    bad "$name: witc gen c"; head -5 "$d/log"; return
+  fi
+  local h base
+  h="$(ls "$d"/*.h | head -1)"
+  base="$(basename "$h" .h)"
+  node "$here/gen_stubs.mjs" "$d" "$base" "$mangling" || { bad "$name: stubs"; return; }
+  if ! clang --target=wasm32 -ffreestanding -nostdlib -DWITC_FREESTANDING -O1 \
+    -Wall -Wextra -Werror -Wno-unused-parameter -Wl,--no-entry -Wl,--export=__heap_base \
+    -o "$d/core.wasm" "$d/$base.c" "$d/${base}_stubs.c" >"$d/log" 2>&1; then
+    bad "$name: link"; head -10 "$d/log"; return
+  fi
+  if node "$COMPONENTIZE" "$d/core.wasm" "$wit" "$world" "$d/component.wasm" >"$d/log" 2>&1; then
+    pass=$((pass + 1))
+  else
+    bad "$name: componentize"; head -5 "$d/log"
+  fi
+}
+
+for m in legacy standard32; do
+  validate "vtx 2.2.1 $m" "$root/wit/2.2.1" plugin "$m" --protocol 2.2.1
+  validate "vtx 5.0.0 $m" "$root/wit/5.0.0" vtx-plugin "$m" --protocol 5.0.0
+  for pkg in "$SHARED"/corpus/wasi/*/wit; do
+    pname="$(basename "$(dirname "$pkg")")"
+    for w in $(sed -n 's/^[[:space:]]*world[[:space:]]\+\([a-z0-9-]\+\).*/\1/p' "$pkg"/*.wit | sort -u); do
+      validate "wasi $pname/$w $m" "$pkg" "$w" "$m" --world "$w" "$pkg"
+    done
+  done
+  for f in "$root"/testdata/gen/*.wit; do
+    n="$(basename "$f" .wit)"
+    [ "$n" = fixed ] && continue # fixed-length lists: the reference validator gates them
+    for w in $(sed -n 's/^[[:space:]]*world[[:space:]]\+\([a-z0-9-]\+\).*/\1/p' "$f" | sort -u); do
+      validate "testdata $n/$w $m" "$f" "$w" "$m" --world "$w" "$f"
+    done
+  done
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

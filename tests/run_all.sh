@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# run_all.sh: the whole test suite, as `make test` runs it. Stages:
+#   1. gcc build (build/, -Wall -Wextra -Werror) and its Criterion unit tests (ctest -L unit)
+#   2. harnesses on that build: conformance, vtx_history, golden, robustness, then every
+#      other tests/*.sh (each gets the witc binary as $1)
+#   3. clang build (build-clang/, -Werror) and its unit tests
+#   4. ASan+UBSan build (build-asan/, clang, LeakSanitizer on): unit tests, conformance and
+#      vtx_history again
+# Every stage runs even when an earlier one failed; the summary lists them all and the
+# exit status is 1 when any failed. JOBS (default 2) sets build parallelism.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 2
+jobs=${JOBS:-2}
+results=()
+status=0
+
+stage() { # stage NAME command...
+  local name=$1
+  shift
+  printf '\n==== %s\n' "$name"
+  local start=$SECONDS
+  "$@"
+  local rc=$?
+  local t=$((SECONDS - start))
+  if ((rc == 0)); then
+    results+=("PASS  $name (${t}s)")
+  else
+    results+=("FAIL  $name (${t}s, exit $rc)")
+    status=1
+  fi
+  return $rc
+}
+
+build() { # build DIR COMPILER [cmake args...]
+  local dir=$1 cc=$2
+  shift 2
+  if [[ -f $dir/CMakeCache.txt ]] && ! grep -q "^CMAKE_C_COMPILER:[A-Z]*=.*$cc" "$dir/CMakeCache.txt"; then
+    rm -rf "$dir"
+  fi
+  mkdir -p "$dir"
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" "$@" >"$dir/configure.log" 2>&1 ||
+    { cat "$dir/configure.log"; return 1; }
+  cmake --build "$dir" -j "$jobs"
+}
+
+unit() { # unit DIR
+  ctest --test-dir "$1" -L unit --output-on-failure -j "$jobs"
+}
+
+# Sanitizer settings: leaks on, and exit codes that cannot be mistaken for witc's 1 and 2.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=134:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=134}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
+
+if stage "gcc build" build build gcc; then
+  stage "unit tests (gcc)" unit build
+  stage "conformance (gcc)" tests/conformance.sh build/witc
+  stage "vtx history and WASI (gcc)" tests/vtx_history.sh build/witc
+  stage "golden (gcc)" tests/golden.sh build/witc
+  stage "robustness (gcc)" tests/robustness.sh build/witc
+  # Every other harness in tests/ (the back ends' ones) takes the witc binary as $1.
+  for h in tests/*.sh; do
+    case ${h##*/} in
+    run_all.sh | conformance.sh | vtx_history.sh | golden.sh | robustness.sh) continue ;;
+    esac
+    stage "${h##*/} (gcc)" bash "$h" build/witc
+  done
+fi
+if stage "clang build (-Werror)" build build-clang clang; then
+  stage "unit tests (clang)" unit build-clang
+fi
+if stage "ASan+UBSan build (clang)" build build-asan clang -DWITC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug; then
+  stage "unit tests (ASan+UBSan)" unit build-asan
+  stage "conformance (ASan+UBSan)" tests/conformance.sh build-asan/witc
+  stage "vtx history and WASI (ASan+UBSan)" tests/vtx_history.sh build-asan/witc
+fi
+
+printf '\n==== summary\n'
+printf '%s\n' "${results[@]}"
+if ((status == 0)); then echo "make test: all stages passed"; else echo "make test: FAILED"; fi
+exit $status
