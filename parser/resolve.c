@@ -313,7 +313,7 @@ static bool process_foreign_items(rs_remap *rm, bool worlds) {
   witc_id *map = worlds ? rm->worlds : rm->ifaces;
   uint32_t *filled = worlds ? &rm->nworlds : &rm->nifaces;
   for (uint32_t i = 0; i < n; i++) {
-    uint32_t d, k;
+    uint32_t d, k = 0;
     if (!rs_u32map_get(&which_dep, i, &d)) break;
     rs_u32map_get(&which_item, i, &k);
     const witc_foreign_dep *dep = &u->foreign_deps.items[d];
@@ -604,15 +604,29 @@ static bool fix_owners(rs_remap *rm, uint32_t first, witc_owner_kind kind) {
 /* Growing the big arenas by doubling copies them and touches twice the memory; reserve
  * what this package can add: its own items plus at most one own<T> per type that can
  * name a resource (resources, aliases, foreign types). */
+static void reserve_exact(witc_arena *a, void **items, uint32_t len, uint32_t *cap, size_t elem,
+                          uint32_t more) {
+  if (len + more <= *cap) return;
+  /* witc_vec_reserve rounds up to a power of two: up to 2x of zeroed, touched memory. */
+  void *p = witc_arena_alloc(a, elem * ((size_t)len + more));
+  if (len) memcpy(p, *items, elem * len);
+  *items = p;
+  *cap = len + more;
+}
+
 static void reserve_arenas(witc_resolve *r, const witc_unresolved_package *u) {
   uint32_t handles = 0;
   for (uint32_t i = 0; i < u->types.len; i++) {
-    witc_typedef_kind k = u->types.items[i].kind;
-    handles += k == WITC_TD_RESOURCE || k == WITC_TD_TYPE || k == WITC_TD_UNKNOWN;
+    const witc_typedef *td = &u->types.items[i];
+    handles += td->kind == WITC_TD_RESOURCE || td->kind == WITC_TD_UNKNOWN ||
+               (td->kind == WITC_TD_TYPE && td->u.type.tag == WITC_T_ID);
   }
-  witc_vec_reserve(r->arena, &r->types, u->types.len + handles);
-  witc_vec_reserve(r->arena, &r->interfaces, u->interfaces.len);
-  witc_vec_reserve(r->arena, &r->worlds, u->worlds.len);
+  reserve_exact(r->arena, (void **)&r->types.items, r->types.len, &r->types.cap,
+                sizeof *r->types.items, u->types.len + handles);
+  reserve_exact(r->arena, (void **)&r->interfaces.items, r->interfaces.len, &r->interfaces.cap,
+                sizeof *r->interfaces.items, u->interfaces.len);
+  reserve_exact(r->arena, (void **)&r->worlds.items, r->worlds.len, &r->worlds.cap,
+                sizeof *r->worlds.items, u->worlds.len);
 }
 
 /* Remap::append: moves one unresolved package into the graph. Its arrays are rewritten in
