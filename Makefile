@@ -16,7 +16,7 @@ CMAKE_FLAGS ?=
 all: build
 
 setup:
-	@scripts/setup.sh
+	@bash scripts/setup.sh
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC_MAIN) $(CMAKE_FLAGS)
@@ -26,10 +26,10 @@ build: $(BUILD)/CMakeCache.txt
 
 demo: setup
 	@$(MAKE) --no-print-directory build
-	@scripts/demo.sh $(BUILD)/witc
+	@bash scripts/demo.sh $(BUILD)/witc
 
 test: setup
-	@tests/run_all.sh
+	@bash tests/run_all.sh
 
 install: build
 	cmake --install $(BUILD)

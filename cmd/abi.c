@@ -151,7 +151,9 @@ static const char *kind_name(witc_typedef_kind k) {
   }
 }
 
-static void put_type_layout(report *rp, witc_id id) {
+static void put_resource_names(report *rp, const witc_world_key *key, witc_str name, bool exported);
+
+static void put_type_layout(report *rp, witc_id id, const witc_world_key *key, bool exported) {
   witc_buf *b = rp->out;
   const witc_typedef *td = &rp->r->types.items[id];
   witc_type t = witc_type_id(id);
@@ -165,6 +167,7 @@ static void put_type_layout(report *rp, witc_id id) {
   }
   if (td->kind == WITC_TD_RESOURCE) {
     witc_buf_puts(b, " (values are i32 handles: size 4, align 4)\n");
+    put_resource_names(rp, key, td->name, exported);
     return;
   }
   witc_buf_printf(b, ", size %u, align %u", (unsigned)l.size, (unsigned)l.align);
@@ -232,44 +235,42 @@ static void put_func(report *rp, const witc_world_key *key, const witc_function 
                     WITC_ABI_MAX_FLAT_PARAMS, (unsigned)pl.size, (unsigned)pl.align,
                     exported ? "the host allocates with cabi_realloc" : "in the caller's memory");
   } else {
-    witc_buf_printf(b, "      params: %u flat values\n", (unsigned)sig.flat_params);
+    witc_buf_printf(b, "      params: %u flat value%s\n", (unsigned)sig.flat_params,
+                    sig.flat_params == 1 ? "" : "s");
   }
   if (f->result.tag != WITC_T_NONE) {
     if (sig.results_indirect) {
       witc_layout rl = witc_abi_layout(&rp->abi, f->result);
-      witc_buf_printf(b, "      result: more than %d flat value: spilled to memory (%u bytes, align %u), %s\n",
+      witc_buf_printf(b, "      result: more than %d flat value, spilled to memory (%u bytes, align %u), %s\n",
                       WITC_ABI_MAX_FLAT_RESULTS, (unsigned)rl.size, (unsigned)rl.align,
                       exported ? "the callee returns a pointer to it" : "through a trailing return pointer");
-      if (exported)
-        witc_buf_printf(b, "      post-return \"%s\" (func (param i32))\n",
+      if (exported && witc_abi_has_buffers(&rp->abi, f->result))
+        witc_buf_printf(b, "      post-return \"%s\" (func (param i32)): frees the result's buffers\n",
                         witc_abi_post_return(&rp->abi, rp->m, key, f));
+      else if (exported)
+        witc_buf_puts(b, "      post-return: none needed (the result holds no buffers)\n");
     } else {
       witc_buf_puts(b, "      result: 1 flat value\n");
     }
   }
 }
 
-static void put_resources(report *rp, const witc_world_key *key, const witc_interface *ifc, bool exported) {
-  witc_buf *b = rp->out;
-  for (uint32_t i = 0; i < ifc->types.len; i++) {
-    const witc_typedef *td = &rp->r->types.items[ifc->types.items[i].id];
-    if (td->kind != WITC_TD_RESOURCE) continue;
-    witc_buf_puts(b, "    resource ");
-    witc_buf_putstr(b, td->name);
-    witc_buf_putc(b, '\n');
-    static const struct { witc_resource_op op; const char *sig; } ops[] = {
-        {WITC_RES_NEW, "(func (param i32) (result i32))"},
-        {WITC_RES_REP, "(func (param i32) (result i32))"},
-        {WITC_RES_DROP, "(func (param i32))"},
-    };
-    for (int k = exported ? 0 : 2; k < 3; k++) {
-      witc_core_import ci = witc_abi_resource_import(&rp->abi, rp->m, key, td->name, exported, ops[k].op);
-      witc_buf_printf(b, "      core import \"%s\" \"%s\" %s\n", ci.module, ci.name, ops[k].sig);
-    }
-    if (exported)
-      witc_buf_printf(b, "      core export \"%s\" (func (param i32))  (destructor)\n",
-                      witc_abi_resource_dtor(&rp->abi, rp->m, key, td->name));
+static void put_resource_names(report *rp, const witc_world_key *key, witc_str name, bool exported) {
+  static const struct {
+    witc_resource_op op;
+    const char *sig;
+  } ops[] = {
+      {WITC_RES_NEW, "(func (param i32) (result i32))"},
+      {WITC_RES_REP, "(func (param i32) (result i32))"},
+      {WITC_RES_DROP, "(func (param i32))"},
+  };
+  for (int k = exported ? 0 : 2; k < 3; k++) {
+    witc_core_import ci = witc_abi_resource_import(&rp->abi, rp->m, key, name, exported, ops[k].op);
+    witc_buf_printf(rp->out, "      core import \"%s\" \"%s\" %s\n", ci.module, ci.name, ops[k].sig);
   }
+  if (exported)
+    witc_buf_printf(rp->out, "      core export \"%s\" (func (param i32))  (destructor)\n",
+                    witc_abi_resource_dtor(&rp->abi, rp->m, key, name));
 }
 
 static void put_world(report *rp, witc_id wid) {
@@ -297,19 +298,14 @@ static void put_world(report *rp, witc_id wid) {
       if (it->kind == WITC_WI_INTERFACE) {
         const witc_interface *ifc = &r->interfaces.items[it->id];
         witc_buf_printf(b, "  interface %s\n", witc_abi_key(&rp->abi, &es[i].key, false));
-        for (uint32_t k = 0; k < ifc->types.len; k++) put_type_layout(rp, ifc->types.items[k].id);
-        put_resources(rp, &es[i].key, ifc, side == 1);
+        for (uint32_t k = 0; k < ifc->types.len; k++)
+          put_type_layout(rp, ifc->types.items[k].id, &es[i].key, side == 1);
         for (uint32_t k = 0; k < ifc->functions.len; k++)
           put_func(rp, &es[i].key, &ifc->functions.items[k], side == 1);
       } else if (it->kind == WITC_WI_TYPE) {
         if (!world_fns) witc_buf_puts(b, "  world level\n");
         world_fns = true;
-        put_type_layout(rp, it->id);
-        const witc_typedef *td = &r->types.items[it->id];
-        if (td->kind == WITC_TD_RESOURCE) {
-          witc_core_import ci = witc_abi_resource_import(&rp->abi, rp->m, NULL, td->name, false, WITC_RES_DROP);
-          witc_buf_printf(b, "      core import \"%s\" \"%s\" (func (param i32))\n", ci.module, ci.name);
-        }
+        put_type_layout(rp, it->id, NULL, false);
       } else {
         if (!world_fns) witc_buf_puts(b, "  world level\n");
         world_fns = true;

@@ -5,6 +5,12 @@
 
 #include <stddef.h>
 
+/* The --protocol option entry for commands that take no PATH (wit-path, wit-show); the
+ * resolving commands get it from CLI_RESOLVE_OPTIONS. */
+#define CLI_PROTOCOL_OPTION                                                              \
+  {CLI_OPT_PROTOCOL, "protocol", 0, "VERSION",                                          \
+   "bundled vtx:api version: 2.2.1 (default) or 5.0.0"}
+
 /* One embedded file: wit/<version>/<file>. text[len] is a NUL byte. */
 typedef struct cli_bundled {
   const char *version; /* protocol release, e.g. "2.2.1" */

@@ -12,16 +12,16 @@
 /* ---- the command table ------------------------------------------------------------ */
 
 extern const cli_command cmd_check, cmd_wit_path, cmd_wit_show, cmd_help, cmd_completion;
-extern const cli_command cmd_json, cmd_fmt;
-/* Back ends add their commands here and to the table below, e.g.
- * extern const cli_command cmd_gen_c, cmd_abi; */
+/* Back ends: declare the command here and list it in the table below. */
+extern const cli_command cmd_json, cmd_fmt, cmd_gen_c, cmd_abi;
 
 /* Listed in --help in this order. A name with a space ("gen c") is matched word by word. */
 const cli_command *const cli_commands[] = {
     &cmd_check,
     &cmd_json,
     &cmd_fmt,
-    /* &cmd_gen_c, &cmd_abi, */
+    &cmd_gen_c,
+    &cmd_abi,
     &cmd_wit_path,
     &cmd_wit_show,
     &cmd_completion,
@@ -119,6 +119,14 @@ int cli_parse(const cli_command *cmd, int argc, char **argv,
         fprintf(stderr, "error: option '%s' needs an argument\n", bad);
       fprintf(stderr, "Run 'witc %s --help' for usage.\n", cmd->name);
       return -1;
+    }
+    if (li < 0) { /* a short option: getopt returns its character, not the table's id */
+      FOR_EACH_OPTION(cmd, o, {
+        if (o->short_name && o->short_name == c) {
+          c = o->id;
+          break;
+        }
+      });
     }
     if (c == CLI_OPT_HELP) {
       cli_print_help(cmd, stdout);

@@ -92,42 +92,6 @@ static void enable_features(witc_resolve *r, const char *list) {
   }
 }
 
-/* Reads all of stdin into a hook-allocated buffer. Returns NULL with errno set. */
-static char *read_stdin(size_t *len) {
-  size_t cap = 64 * 1024, n = 0;
-  char *buf = witc_mem_realloc(NULL, cap);
-  if (!buf) return NULL;
-  for (;;) {
-    if (n == cap) {
-      if (cap > ((size_t)1 << 31)) {
-        witc_mem_free(buf);
-        errno = EFBIG;
-        return NULL;
-      }
-      char *g = witc_mem_realloc(buf, cap * 2);
-      if (!g) {
-        witc_mem_free(buf);
-        errno = ENOMEM;
-        return NULL;
-      }
-      buf = g;
-      cap *= 2;
-    }
-    ssize_t r = read(STDIN_FILENO, buf + n, cap - n);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      witc_mem_free(buf);
-      errno = e;
-      return NULL;
-    }
-    if (r == 0) break;
-    n += (size_t)r;
-  }
-  *len = n;
-  return buf;
-}
-
 /* The part of cli_input_load that may run out of memory (the arena then longjmps back). */
 static int load(cli_input *self, const char *path, const cli_resolve_opts *opts,
                 bool need_world) {
@@ -148,7 +112,7 @@ static int load(cli_input *self, const char *path, const cli_resolve_opts *opts,
         witc_resolve_push_str(r, name, (const char *)b->text, b->len, &self->diags);
   } else if (!strcmp(path, "-")) {
     size_t len = 0;
-    char *text = read_stdin(&len);
+    char *text = witc_read_stream(STDIN_FILENO, &len);
     if (!text) {
       fprintf(stderr, "error: failed to read standard input: %s\n", strerror(errno));
       return CLI_USAGE;

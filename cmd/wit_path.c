@@ -48,7 +48,7 @@ static bool exe_dir(char *buf, size_t size) {
 }
 
 static const cli_option path_options[] = {
-    {CLI_OPT_PROTOCOL, "protocol", 0, "VERSION", "bundled vtx:api version: 2.2.1 (default) or 5.0.0"},
+    CLI_PROTOCOL_OPTION,
     {CLI_OPT_HELP, "help", 'h', NULL, "print this help"},
     {0},
 };

@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const cli_option show_options[] = {
-    {CLI_OPT_PROTOCOL, "protocol", 0, "VERSION", "bundled vtx:api version: 2.2.1 (default) or 5.0.0"},
+    CLI_PROTOCOL_OPTION,
     {CLI_OPT_HELP, "help", 'h', NULL, "print this help"},
     {0},
 };

@@ -360,6 +360,31 @@ void witc_abi_func_sig(witc_abi *self, const witc_function *f, witc_abi_dir dir,
   }
 }
 
+static bool has_buffers(witc_abi *self, witc_type t, uint32_t depth) {
+  t = witc_resolve_unalias(self->resolve, t);
+  if (t.tag == WITC_T_STRING) return true;
+  if (t.tag != WITC_T_ID || t.id >= self->resolve->types.len || depth > 200) return false;
+  const witc_typedef *td = &self->resolve->types.items[t.id];
+  switch (td->kind) {
+  case WITC_TD_LIST: case WITC_TD_MAP: return true;
+  case WITC_TD_RECORD: case WITC_TD_VARIANT:
+    for (uint32_t i = 0; i < td->u.fields.len; i++)
+      if (has_buffers(self, td->u.fields.items[i].type, depth + 1)) return true;
+    return false;
+  case WITC_TD_TUPLE:
+    for (uint32_t i = 0; i < td->u.tuple.len; i++)
+      if (has_buffers(self, td->u.tuple.items[i], depth + 1)) return true;
+    return false;
+  case WITC_TD_OPTION: return has_buffers(self, td->u.type, depth + 1);
+  case WITC_TD_RESULT:
+    return has_buffers(self, td->u.result.ok, depth + 1) || has_buffers(self, td->u.result.err, depth + 1);
+  case WITC_TD_FIXED_LIST: return has_buffers(self, td->u.fixed.elem, depth + 1);
+  default: return false;
+  }
+}
+
+bool witc_abi_has_buffers(witc_abi *self, witc_type t) { return has_buffers(self, t, 0); }
+
 /* ---- names -------------------------------------------------------------------------- */
 
 /* Writes the version the standard32 names use: 1.2.3 -> 1, 0.2.6 -> 0.2, 0.0.1 -> 0.0.1;

@@ -124,6 +124,10 @@ void witc_abi_func_sig(witc_abi *self, const witc_function *f, witc_abi_dir dir,
  * parameter into offsets[0..f->params.len) when non-NULL. */
 witc_layout witc_abi_params_layout(witc_abi *self, const witc_function *f, uint32_t *offsets);
 
+/* Does a value of type `t` hold buffers in linear memory (strings, lists, maps, at any
+ * depth)? Only then does a lifted export need a post-return to free its result. */
+bool witc_abi_has_buffers(witc_abi *self, witc_type t);
+
 /* ---- core names (§8) ------------------------------------------------------------------- */
 
 typedef enum witc_mangling {

@@ -133,7 +133,7 @@ void cg_export_func(cg *g, const witc_world_key *key, const char *prefix, const 
   }
   witc_buf_puts(b, "}\n\n");
 
-  if (fn.sig.results_indirect && cg_walks(g, fn.rt, WALK_MEM)) {
+  if (fn.sig.results_indirect && witc_abi_has_buffers(&g->abi, f->result)) {
     const char *pname = witc_abi_post_return(&g->abi, g->mangling, key, f);
     witc_buf_puts(b, "/* post-return: the host has copied the result; free its buffers (own "
                      "handles in it\n * moved to the host). Weak: define your own to replace "

@@ -136,7 +136,8 @@ static void header_prologue(cg *g, witc_buf *h, const char *world_name) {
     " *   pointer stay the glue's and are released after you return, unless you move a part\n"
     " *   out (copy it, then zero it in the argument); results you write become the host's.\n"
     " * - Every type that owns memory or own handles has a _free function that releases it\n"
-    " *   and zeroes the value (a zeroed value owns nothing).\n"
+    " *   and zeroes the value (a zeroed value owns nothing). A string or list of length 0\n"
+    " *   owns no buffer: never allocate one for it.\n"
     " * - All memory goes through cabi_realloc and cabi_free (weak in %s.c: define both to\n"
     " *   use your own allocator).\n"
     " */\n",
@@ -312,6 +313,7 @@ static void banner(witc_buf *b, const char *what, const char *name) {
 
 static void gen_world(cg *g) {
   const witc_world *w = g->w;
+  int world_types = 0;
   for (uint32_t i = 0; i < w->imports.len; i++) {
     const witc_world_entry *e = &w->imports.items[i];
     const witc_world_item *it = &e->item;
@@ -319,14 +321,17 @@ static void gen_world(cg *g) {
       const witc_interface *ifc = &g->r->interfaces.items[it->id];
       const char *prefix = cg_iface_prefix(g, it->id, SIDE_IMPORT);
       const char *kname = witc_abi_key(&g->abi, &e->key, false);
-      banner(&g->h_types, "types of imported interface", kname);
-      cg_doc(g, &g->h_types, ifc->docs, NULL, 0);
+      if (ifc->types.len) {
+        banner(&g->h_types, "types of imported interface", kname);
+        cg_doc(g, &g->h_types, ifc->docs, NULL, 0);
+      }
       for (uint32_t k = 0; k < ifc->types.len; k++)
         cg_define(g, cg_type(g, witc_type_id(ifc->types.items[k].id), SIDE_IMPORT));
       if (ifc->functions.len) banner(&g->h_imports, "imported interface", kname);
       for (uint32_t k = 0; k < ifc->functions.len; k++)
         cg_import_func(g, &e->key, prefix, &ifc->functions.items[k]);
     } else if (it->kind == WITC_WI_TYPE) {
+      if (!world_types++) banner(&g->h_types, "world-level types of", g->ws);
       cg_define(g, cg_type(g, witc_type_id(it->id), SIDE_IMPORT));
     } else {
       cg_import_func(g, NULL, g->ws, &it->func);
@@ -340,8 +345,10 @@ static void gen_world(cg *g) {
       const witc_interface *ifc = &g->r->interfaces.items[it->id];
       const char *prefix = cg_iface_prefix(g, it->id, SIDE_EXPORT);
       const char *kname = witc_abi_key(&g->abi, &e->key, false);
-      banner(&g->h_types, "types of exported interface", kname);
-      cg_doc(g, &g->h_types, ifc->docs, NULL, 0);
+      if (ifc->types.len) {
+        banner(&g->h_types, "types of exported interface", kname);
+        cg_doc(g, &g->h_types, ifc->docs, NULL, 0);
+      }
       for (uint32_t k = 0; k < ifc->types.len; k++)
         cg_define(g, cg_type(g, witc_type_id(ifc->types.items[k].id), SIDE_EXPORT));
       banner(&g->h_exports, "exported interface (implement these)", kname);

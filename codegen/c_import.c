@@ -102,7 +102,10 @@ static bool any_owning_pointer_param(cg *g, const cg_fn *fn) {
 static const char *import_ownership(cg *g, const cg_fn *fn) {
   witc_buf b;
   witc_buf_init(&b);
-  witc_buf_puts(&b, "Ownership: arguments are borrowed for the call and stay the caller's");
+  if (fn->f->params.len)
+    witc_buf_puts(&b, "Ownership: arguments are borrowed for the call and stay the caller's");
+  else
+    witc_buf_puts(&b, "Ownership: no arguments");
   if (any_owning_pointer_param(g, fn))
     witc_buf_puts(&b, ", except own handles inside them: those move to the callee and are\n"
                       "zeroed in the argument (freeing it afterwards is safe)");

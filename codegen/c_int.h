@@ -38,6 +38,9 @@ typedef struct ctype {
   uint32_t *members;     /* ctype indices (UINT32_MAX: no payload) */
   const char **mnames;   /* member identifiers (fields, cases, flags) */
   const char **macros;   /* case / flag macro names (variant, enum, flags) */
+  const char **macro_targets; /* CK_ALIAS export copies: the import copy's macros */
+  uint32_t nmacros;
+  bool export_alias;     /* a CK_ALIAS export copy of a handle-free import type */
   uint32_t nmembers;
   uint32_t count;        /* fixed-length list length */
   uint32_t res;          /* CK_OWN/CK_BORROW: the resource ctype */

@@ -214,6 +214,62 @@ static const char *scope_of(cg *g, const uint32_t *members, uint32_t n) {
   return NULL;
 }
 
+/* Does WIT type `t` hold handles (or name a resource) at any depth? */
+static bool wit_has_handles(cg *g, witc_type t, int depth) {
+  if (t.tag != WITC_T_ID || t.id >= g->r->types.len || depth > 200) return false;
+  const witc_typedef *td = &g->r->types.items[t.id];
+  switch (td->kind) {
+  case WITC_TD_HANDLE: case WITC_TD_RESOURCE: case WITC_TD_FUTURE: case WITC_TD_STREAM: return true;
+  case WITC_TD_RECORD: case WITC_TD_VARIANT:
+    for (uint32_t i = 0; i < td->u.fields.len; i++)
+      if (wit_has_handles(g, td->u.fields.items[i].type, depth + 1)) return true;
+    return false;
+  case WITC_TD_TUPLE:
+    for (uint32_t i = 0; i < td->u.tuple.len; i++)
+      if (wit_has_handles(g, td->u.tuple.items[i], depth + 1)) return true;
+    return false;
+  case WITC_TD_OPTION: case WITC_TD_LIST: case WITC_TD_TYPE: return wit_has_handles(g, td->u.type, depth + 1);
+  case WITC_TD_RESULT:
+    return wit_has_handles(g, td->u.result.ok, depth + 1) || wit_has_handles(g, td->u.result.err, depth + 1);
+  case WITC_TD_MAP:
+    return wit_has_handles(g, td->u.map.key, depth + 1) || wit_has_handles(g, td->u.map.value, depth + 1);
+  case WITC_TD_FIXED_LIST: return wit_has_handles(g, td->u.fixed.elem, depth + 1);
+  default: return false;
+  }
+}
+
+/* The export copy of a handle-free named type of an interface that is also imported: a
+ * typedef of the import copy (one C type for both, so values pass between them as is). */
+static uint32_t build_export_alias(cg *g, witc_type t, const witc_typedef *td, const char *prefix,
+                                   const char *key_s) {
+  uint32_t imp = cg_type(g, t, SIDE_IMPORT);
+  ctype c = blank(CK_ALIAS, t, SIDE_EXPORT);
+  c.export_alias = true;
+  c.members = witc_arena_alloc(g->arena, sizeof(uint32_t));
+  c.members[0] = imp;
+  c.nmembers = 1;
+  const ctype *ic = cg_ct(g, imp);
+  c.mem = ic->mem;
+  c.own = ic->own;
+  c.borrow = ic->borrow;
+  const char *sn = cg_snake(g, td->name);
+  c.enc = sn;
+  c.scope = prefix;
+  name_ctype(g, &c, witc_arena_printf(g->arena, "%s_%s", prefix, sn), td);
+  if (ic->macros && (ic->kind == CK_VARIANT || ic->kind == CK_ENUM || ic->kind == CK_FLAGS)) {
+    uint32_t n = td->u.fields.len;
+    c.macros = witc_arena_alloc(g->arena, sizeof(char *) * (n ? n : 1));
+    c.macro_targets = ic->macros;
+    c.nmacros = n;
+    for (uint32_t k = 0; k < n; k++)
+      c.macros[k] = cg_claim(g,
+                             witc_arena_printf(g->arena, "%s_%s", c.shouty,
+                                               cg_shouty(cg_snake(g, td->u.fields.items[k].name), g)),
+                             "a case macro");
+  }
+  return push_ctype(g, &c, key_s);
+}
+
 static uint32_t build(cg *g, witc_type t, int ctx) {
   const witc_typedef *td = &g->r->types.items[t.id];
   int side = ctx;
@@ -236,6 +292,9 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
     const char *key_s = witc_arena_printf(g->arena, "N%u/%d", (unsigned)t.id, side);
     uint32_t idx;
     if (key_lookup(g, key_s, &idx)) return idx;
+    if (side == SIDE_EXPORT && td->owner.kind == WITC_OWNER_INTERFACE &&
+        g->ifaces[td->owner.id].key[SIDE_IMPORT] && !wit_has_handles(g, t, 0))
+      return build_export_alias(g, t, td, prefix, key_s);
   }
   /* members, seen from the type's own side */
   ctype c = blank(CK_PRIM, t, side);
@@ -306,6 +365,12 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
     c.state = 2;
     return push_ctype(g, &c, witc_arena_printf(g->arena, "X%u", (unsigned)t.id));
   }
+  /* anonymous types see through the export copies that are mere typedefs, so one C type
+   * serves both copies */
+  if (!td->name.ptr)
+    for (uint32_t k = 0; k < n; k++)
+      if (c.members[k] != UINT32_MAX && cg_ct(g, c.members[k])->export_alias)
+        c.members[k] = cg_ct(g, c.members[k])->members[0];
   set_flags_from_members(g, &c);
   if (c.kind == CK_LIST || c.kind == CK_MAP) c.mem = true;
 
@@ -655,6 +720,8 @@ void cg_define(cg *g, uint32_t i) {
   case CK_ALIAS:
     cg_doc(g, b, docs, NULL, 0);
     witc_buf_printf(b, "typedef %s %s;\n", cg_cname(g, c->members[0]), c->name);
+    for (uint32_t k = 0; k < c->nmacros; k++)
+      witc_buf_printf(b, "#define %s %s\n", c->macros[k], c->macro_targets[k]);
     break;
   default: break;
   }

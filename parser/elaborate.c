@@ -206,32 +206,28 @@ static witc_id clone_interface(cloner *cl, witc_id id) {
 
 /* ---- include ----------------------------------------------------------------------------- */
 
-/* `with { from as to }` applied to a plain name, including the resource part of
- * "[method]r.m" and "[constructor]r". Returns false when it does not apply. */
-static bool rename_name(witc_arena *a, witc_str orig, const witc_include_name *in, witc_str *out) {
-  if (witc_str_eq(orig, in->from)) {
-    *out = in->to;
-    return true;
-  }
-  const char *close = orig.len ? memchr(orig.ptr, ']', orig.len) : NULL;
-  if (!close) return false;
-  uint32_t klen = (uint32_t)(close - orig.ptr); /* "[method" */
-  witc_str rest = {close + 1, orig.len - klen - 1};
+/* The part of a plain name that `with { from as to }` can rename: the name itself, or the
+ * resource of "[constructor]r", "[method]r.m" and "[static]r.s" (an identifier `from` can
+ * match nothing else). */
+static witc_str rename_target(witc_str name, uint32_t *prefix) {
+  const char *close = name.len ? memchr(name.ptr, ']', name.len) : NULL;
+  *prefix = 0;
+  if (!close) return name;
+  *prefix = (uint32_t)(close - name.ptr) + 1;
+  witc_str rest = {close + 1, name.len - *prefix};
   const char *dot = rest.len ? memchr(rest.ptr, '.', rest.len) : NULL;
-  if (dot) {
-    witc_str name = {rest.ptr, (uint32_t)(dot - rest.ptr)};
-    if (witc_str_eq(name, in->from)) {
-      const char *s = witc_arena_printf(a, "%.*s]%.*s.%.*s", (int)klen, orig.ptr, (int)in->to.len,
-                                        in->to.ptr, (int)(rest.len - name.len - 1), dot + 1);
-      *out = witc_str_c(s);
-      return true;
-    }
-  }
-  if (witc_str_eq(rest, in->from)) {
-    *out = witc_str_c(witc_arena_printf(a, "%.*s]%.*s", (int)klen, orig.ptr, (int)in->to.len, in->to.ptr));
-    return true;
-  }
-  return false;
+  if (dot) rest.len = (uint32_t)(dot - rest.ptr);
+  return rest;
+}
+
+/* `name` with its renamable part replaced by `to`. */
+static witc_str rename_name(witc_arena *a, witc_str name, witc_str to) {
+  uint32_t prefix;
+  witc_str part = rename_target(name, &prefix);
+  if (!prefix) return to;
+  size_t tail = name.len - prefix - part.len;
+  return witc_str_c(witc_arena_printf(a, "%.*s%.*s%.*s", (int)prefix, name.ptr, (int)to.len,
+                                      to.ptr, (int)tail, part.ptr + part.len));
 }
 
 /* update_stability: an absent gate adopts the other; two different gates clash. */
@@ -246,7 +242,8 @@ static bool update_stability(rs_ctx *cx, const witc_stability *from, witc_stabil
                   rs_stability_debug(cx->r->arena, from), rs_stability_debug(cx->r->arena, into));
 }
 
-static bool include_item(cloner *cl, const witc_world_include *inc, wlist *dst,
+static bool include_item(cloner *cl, const witc_world_include *inc, const witc_strmap *with,
+                         wlist *dst,
                          const witc_world_entry *e, const char *kind, bool external) {
   rs_ctx *cx = cl->cx;
   witc_resolve *r = cx->r;
@@ -265,8 +262,9 @@ static bool include_item(cloner *cl, const witc_world_include *inc, wlist *dst,
     return update_stability(cx, &e->item.stability, &into->stability, inc->span);
   }
   witc_str name = e->key.name;
-  for (uint32_t i = 0; i < inc->names.len; i++)
-    if (rename_name(r->arena, e->key.name, &inc->names.items[i], &name)) break;
+  uint32_t prefix, w;
+  if (witc_strmap_get(with, rename_target(name, &prefix), &w))
+    name = rename_name(r->arena, name, inc->names.items[w].to);
   witc_world_entry ne = *e;
   ne.key.name = name;
   switch (ne.item.kind) {
@@ -300,29 +298,31 @@ static bool resolve_include(rs_remap *rm, witc_id world, const witc_world_includ
   entry_vec si = EV(r->worlds.items[src].imports), se = EV(r->worlds.items[src].exports);
   bool external = r->worlds.items[src].package != rm->pkgid;
 
-  /* Every `with` name must match a plain-named item of the included world. */
-  for (uint32_t n = 0; n < inc->names.len; n++) {
-    bool found = false;
-    witc_str dummy;
-    for (uint32_t pass = 0; pass < 2 && !found; pass++) {
-      const entry_vec *v = pass ? &se : &si;
-      for (uint32_t i = 0; i < v->len && !found; i++)
-        found = !v->items[i].key.is_interface &&
-                rename_name(r->arena, v->items[i].key.name, &inc->names.items[n], &dummy);
-    }
-    if (!found)
+  /* Every `with` name must match a plain-named item of the included world; the first
+   * entry for a name is the one applied. */
+  witc_strmap with = {0}, targets = {0};
+  for (uint32_t n = 0; n < inc->names.len; n++)
+    witc_strmap_put(&with, r->arena, inc->names.items[n].from, n, NULL);
+  for (uint32_t pass = 0; pass < 2 && inc->names.len; pass++) {
+    const entry_vec *v = pass ? &se : &si;
+    uint32_t prefix;
+    for (uint32_t i = 0; i < v->len; i++)
+      if (!v->items[i].key.is_interface)
+        witc_strmap_put(&targets, r->arena, rename_target(v->items[i].key.name, &prefix), 0, NULL);
+  }
+  for (uint32_t n = 0; n < inc->names.len; n++)
+    if (!witc_strmap_get(&targets, inc->names.items[n].from, NULL))
       return rs_error(cx, inc->span,
                       "no import or export kebab-name `%.*s`. Note that an ID does not support "
                       "renaming",
                       (int)inc->names.items[n].from.len, inc->names.items[n].from.ptr);
-  }
 
   rs_u32map types = {0};
   cloner cl = {cx, {WITC_OWNER_WORLD, src}, {WITC_OWNER_WORLD, world}, rm->pkgid, &types};
   for (uint32_t i = 0; i < si.len; i++)
-    if (!include_item(&cl, inc, imports, &si.items[i], "import", external)) return false;
+    if (!include_item(&cl, inc, &with, imports, &si.items[i], "import", external)) return false;
   for (uint32_t i = 0; i < se.len; i++)
-    if (!include_item(&cl, inc, exports, &se.items[i], "export", external)) return false;
+    if (!include_item(&cl, inc, &with, exports, &se.items[i], "export", external)) return false;
   return true;
 }
 

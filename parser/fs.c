@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
+#include <setjmp.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,17 +52,11 @@ static const char *os_error(fs_ctx *fx, int err) {
 
 /* Rust's Debug rendering of a path: quoted, with '"' and '\' escaped. */
 static const char *path_debug(fs_ctx *fx, const char *p) {
-  witc_buf b;
-  witc_buf_init(&b);
-  witc_buf_putc(&b, '"');
-  for (const char *c = p; *c; c++) {
-    if (*c == '"' || *c == '\\') witc_buf_putc(&b, '\\');
-    witc_buf_putc(&b, *c);
-  }
-  witc_buf_putc(&b, '"');
-  const char *s = b.error ? p : witc_arena_strndup(fs_arena(fx), b.data, b.len);
-  witc_buf_delete(&b);
-  return s;
+  rs_sb b = {fs_arena(fx), NULL, 0, 0};
+  rs_sb_printf(&b, "\"");
+  for (const char *c = p; *c; c++) rs_sb_printf(&b, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+  rs_sb_printf(&b, "\"");
+  return rs_sb_str(&b);
 }
 
 /* Path::join: no doubled separator. */
@@ -175,24 +170,54 @@ static int cmp_names(const void *a, const void *b) {
 
 typedef witc_vec(const char *) name_vec;
 
-/* Entry names of `dir` (without "." and ".."), sorted bytewise. errno set on failure. */
+/* Entry names of `dir` (without "." and ".."), sorted bytewise. errno set on failure.
+ * Names are gathered in a heap buffer while the directory is open, then moved into the
+ * arena with the out-of-memory longjmp held back until the buffer is freed, so neither
+ * the DIR handle nor the buffer can leak. */
 static bool list_dir(fs_ctx *fx, const char *dir, name_vec *out) {
   DIR *d = opendir(dir);
   if (!d) return false;
+  witc_buf names;
+  witc_buf_init(&names);
+  int err = 0;
+  uint32_t count = 0;
   for (;;) {
     errno = 0;
     struct dirent *e = readdir(d);
-    if (!e) break;
+    if (!e) {
+      err = errno;
+      break;
+    }
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    witc_vec_push(fs_arena(fx), out, witc_arena_strndup(fs_arena(fx), e->d_name, strlen(e->d_name)));
+    witc_buf_put(&names, e->d_name, strlen(e->d_name) + 1);
+    count++;
   }
-  int err = errno;
   closedir(d);
-  if (err) {
+  if (!err && names.error) err = ENOMEM;
+  if (err || !count) {
+    witc_buf_delete(&names);
     errno = err;
+    return !err;
+  }
+  witc_arena *a = fs_arena(fx);
+  jmp_buf *oom = a->oom;
+  a->oom = NULL;
+  char *block = witc_arena_alloc(a, names.len);
+  const char **ptrs = block ? witc_arena_alloc(a, sizeof *ptrs * count) : NULL;
+  a->oom = oom;
+  if (block) memcpy(block, names.data, names.len);
+  witc_buf_delete(&names);
+  if (!ptrs) {
+    if (oom) longjmp(*oom, 1);
+    errno = ENOMEM;
     return false;
   }
-  if (out->len) qsort(out->items, out->len, sizeof *out->items, cmp_names);
+  for (uint32_t i = 0, off = 0; i < count; i++) {
+    ptrs[i] = block + off;
+    off += (uint32_t)strlen(block + off) + 1;
+  }
+  qsort(ptrs, count, sizeof *ptrs, cmp_names);
+  out->items = ptrs, out->len = out->cap = count;
   return true;
 }
 

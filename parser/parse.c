@@ -7,8 +7,8 @@
  * would cause. Lookahead of more than one token (the package header, world externs,
  * versions) saves and restores the lexer position, as the reference clones its tokenizer.
  *
- * Only the first error is kept: fail() records it and makes every later one a no-op, and
- * a lexical error token is sticky, so once failed the parse unwinds without reporting
+ * Only the first error is kept: fail_span() records it and makes every later one a no-op,
+ * and a lexical error token is sticky, so once failed the parse unwinds without reporting
  * anything else.
  *
  * Spans: ast_type.span is wit-parser's Type::span() (the keyword of a constructor type,
@@ -55,15 +55,18 @@ typedef struct parser {
   char *slab, *slab_end;
 } parser;
 
-typedef struct mark {
+typedef struct saved_pos {
   uint32_t pos, last_end;
   lex_token tok;
   bool have_tok;
-} mark;
+} saved_pos;
 
-static mark save(const parser *p) { return (mark){p->lex.pos, p->last_end, p->tok, p->have_tok}; }
+/* Lexer position and lookahead, saved to backtrack (the reference clones its tokenizer). */
+static saved_pos save(const parser *p) {
+  return (saved_pos){p->lex.pos, p->last_end, p->tok, p->have_tok};
+}
 
-static void restore(parser *p, mark m) {
+static void restore(parser *p, saved_pos m) {
   p->lex.pos = m.pos;
   p->last_end = m.last_end;
   p->tok = m.tok;
@@ -234,7 +237,7 @@ static bool is_version_piece(lex_kind k) {
 static WITC_MUST_CHECK bool version_pieces(parser *p, lex_kind prefix, uint32_t *end) {
   if (!eat(p, prefix)) return !p->failed;
   for (;;) {
-    mark m = save(p);
+    saved_pos m = save(p);
     lex_kind k = peek(p);
     if (k == LEX_PERIOD) {
       take(p);
@@ -777,7 +780,7 @@ static WITC_MUST_CHECK bool parse_interface(parser *p, witc_str docs, ast_attrs 
  * After `id ':'`: `func`/`async` means a function, `interface` an inline interface, and
  * `id '/'` means the colon belonged to a package path; anything else is a named import. */
 static WITC_MUST_CHECK bool parse_extern(parser *p, ast_extern *e) {
-  mark start = save(p);
+  saved_pos start = save(p);
   ast_id id;
   if (!parse_id(p, &id)) return false;
   uint32_t s0 = id.span.start - p->base;
@@ -793,7 +796,7 @@ static WITC_MUST_CHECK bool parse_extern(parser *p, ast_extern *e) {
       e->name = id;
       if (!parse_interface_items(p, &e->items)) return false;
     } else {
-      mark after_colon = save(p);
+      saved_pos after_colon = save(p);
       bool is_path = false;
       if (k == LEX_ID || k == LEX_EXPLICIT_ID) {
         take(p);
@@ -987,7 +990,7 @@ static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool brac
 /* file ::= (package-decl ';')? top-item*. The header is only a header when `;` follows
  * the name; otherwise the tokens are re-read as a nested package. */
 static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file, decl_scope *scope) {
-  mark start = save(p);
+  saved_pos start = save(p);
   witc_str docs = parse_docs(p);
   if (eat(p, LEX_KW_PACKAGE)) {
     ast_package_name name;

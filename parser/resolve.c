@@ -22,7 +22,32 @@ bool rs_error(rs_ctx *cx, witc_span span, const char *fmt, ...) {
   return false;
 }
 
-static uint32_t u32_hash(uint32_t k) { return k * 0x9E3779B1u; }
+void rs_sb_printf(rs_sb *sb, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n > 0) {
+    if (sb->len + (size_t)n + 1 > sb->cap) {
+      size_t ncap = sb->cap * 2 > sb->len + (size_t)n + 1 ? sb->cap * 2 : sb->len + (size_t)n + 64;
+      char *np = witc_arena_alloc(sb->a, ncap);
+      if (sb->len) memcpy(np, sb->p, sb->len);
+      sb->p = np, sb->cap = ncap;
+    }
+    vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
+    sb->len += (size_t)n;
+  }
+  va_end(ap);
+}
+
+const char *rs_sb_str(const rs_sb *sb) { return sb->p ? sb->p : ""; }
+
+/* Fibonacci hashing, folded so the low bits (the ones masked) see the high ones. */
+static uint32_t u32_hash(uint32_t k) {
+  uint32_t h = k * 0x9E3779B1u;
+  return h ^ (h >> 16);
+}
 
 static uint32_t *u32map_slot(const rs_u32map *self, uint32_t key) {
   uint32_t mask = self->cap - 1;
@@ -90,49 +115,41 @@ bool rs_stability_eq(const witc_stability *a, const witc_stability *b) {
   return false;
 }
 
-static void version_debug(witc_buf *b, const witc_version *v) {
-  witc_buf_printf(b, "Version { major: %llu, minor: %llu, patch: %llu",
-                  (unsigned long long)v->major, (unsigned long long)v->minor,
-                  (unsigned long long)v->patch);
+static void version_debug(rs_sb *b, const witc_version *v) {
+  rs_sb_printf(b, "Version { major: %llu, minor: %llu, patch: %llu", (unsigned long long)v->major,
+               (unsigned long long)v->minor, (unsigned long long)v->patch);
   if (v->pre.ptr && v->pre.len)
-    witc_buf_printf(b, ", pre: Prerelease(\"%.*s\")", (int)v->pre.len, v->pre.ptr);
+    rs_sb_printf(b, ", pre: Prerelease(\"%.*s\")", (int)v->pre.len, v->pre.ptr);
   if (v->build.ptr && v->build.len)
-    witc_buf_printf(b, ", build: BuildMetadata(\"%.*s\")", (int)v->build.len, v->build.ptr);
-  witc_buf_puts(b, " }");
+    rs_sb_printf(b, ", build: BuildMetadata(\"%.*s\")", (int)v->build.len, v->build.ptr);
+  rs_sb_printf(b, " }");
 }
 
 /* Rust's derived Debug for Stability (String fields print quoted and escaped). */
 const char *rs_stability_debug(witc_arena *a, const witc_stability *s) {
-  witc_buf b;
-  witc_buf_init(&b);
-  if (s->kind == WITC_STAB_UNKNOWN) {
-    witc_buf_puts(&b, "Unknown");
+  rs_sb b = {a, NULL, 0, 0};
+  if (s->kind == WITC_STAB_UNKNOWN) return "Unknown";
+  if (s->kind == WITC_STAB_STABLE) {
+    rs_sb_printf(&b, "Stable { since: ");
+    version_debug(&b, &s->since);
   } else {
-    if (s->kind == WITC_STAB_STABLE) {
-      witc_buf_puts(&b, "Stable { since: ");
-      version_debug(&b, &s->since);
-    } else {
-      witc_buf_puts(&b, "Unstable { feature: \"");
-      for (uint32_t i = 0; i < s->feature.len; i++) {
-        char c = s->feature.ptr[i];
-        if (c == '"' || c == '\\') witc_buf_putc(&b, '\\');
-        witc_buf_putc(&b, c);
-      }
-      witc_buf_putc(&b, '"');
+    rs_sb_printf(&b, "Unstable { feature: \"");
+    for (uint32_t i = 0; i < s->feature.len; i++) {
+      char c = s->feature.ptr[i];
+      rs_sb_printf(&b, "%s%c", c == '"' || c == '\\' ? "\\" : "", c);
     }
-    witc_buf_puts(&b, ", deprecated: ");
-    if (s->has_deprecated) {
-      witc_buf_puts(&b, "Some(");
-      version_debug(&b, &s->deprecated);
-      witc_buf_putc(&b, ')');
-    } else {
-      witc_buf_puts(&b, "None");
-    }
-    witc_buf_puts(&b, " }");
+    rs_sb_printf(&b, "\"");
   }
-  const char *out = b.error ? "?" : witc_arena_strndup(a, b.data, b.len);
-  witc_buf_delete(&b);
-  return out;
+  rs_sb_printf(&b, ", deprecated: ");
+  if (s->has_deprecated) {
+    rs_sb_printf(&b, "Some(");
+    version_debug(&b, &s->deprecated);
+    rs_sb_printf(&b, ")");
+  } else {
+    rs_sb_printf(&b, "None");
+  }
+  rs_sb_printf(&b, " }");
+  return rs_sb_str(&b);
 }
 
 const char *rs_id_of(const witc_resolve *r, witc_id iface) {
@@ -265,19 +282,12 @@ bool rs_map_world(rs_remap *rm, witc_id *id, witc_span span) {
 
 static bool package_not_found(rs_remap *rm, const witc_package_name *want, witc_span span) {
   witc_resolve *r = rm->cx->r;
-  witc_buf b;
-  witc_buf_init(&b);
-  witc_buf_printf(&b, "package '%s' not found", pkg_name(rm->cx, want));
-  if (r->packages.len) {
-    witc_buf_puts(&b, ". known packages:");
-    for (uint32_t i = 0; i < r->packages.len; i++) {
-      witc_buf_puts(&b, "\n    ");
-      witc_package_name_format(&r->packages.items[i].name, &b);
-    }
-  }
-  bool ok = rs_error(rm->cx, span, "%s", b.error ? "package not found" : b.data);
-  witc_buf_delete(&b);
-  return ok;
+  rs_sb b = {r->arena, NULL, 0, 0};
+  rs_sb_printf(&b, "package '%s' not found", pkg_name(rm->cx, want));
+  if (r->packages.len) rs_sb_printf(&b, ". known packages:");
+  for (uint32_t i = 0; i < r->packages.len; i++)
+    rs_sb_printf(&b, "\n    %s", pkg_name(rm->cx, &r->packages.items[i].name));
+  return rs_error(rm->cx, span, "%s", rs_sb_str(&b));
 }
 
 /* Index of a package's interfaces or worlds by name (built once per dependency). */
@@ -400,6 +410,34 @@ static bool process_foreign_deps(rs_remap *rm) {
 
 /* ---- rewriting references -------------------------------------------------------------- */
 
+/* Per-type facts, filled in id order: every type only refers to types with smaller ids,
+ * so no recursion is needed and the scan streams through the arena once. */
+enum { TF_BORROW = 1, TF_RESOURCE = 2 };
+
+static uint8_t type_flags(rs_ctx *cx, witc_id id) {
+  witc_resolve *r = cx->r;
+  while (cx->borrow_memo.len <= id) {
+    uint32_t cur = cx->borrow_memo.len;
+    const witc_typedef *td = &r->types.items[cur];
+    uint8_t v = 0;
+    if (td->kind == WITC_TD_HANDLE) {
+      v = td->u.handle.borrow ? TF_BORROW : 0;
+    } else if (td->kind == WITC_TD_RESOURCE) {
+      v = TF_RESOURCE;
+    } else {
+      uint32_t c = 0;
+      witc_id child;
+      while (rs_typedef_next_child(td, &c, &child))
+        if (child < cur) v |= cx->borrow_memo.items[child] & TF_BORROW;
+      /* An alias of a resource names the resource too. */
+      if (td->kind == WITC_TD_TYPE && td->u.type.tag == WITC_T_ID && td->u.type.id < cur)
+        v |= cx->borrow_memo.items[td->u.type.id] & TF_RESOURCE;
+    }
+    witc_vec_push(r->arena, &cx->borrow_memo, v);
+  }
+  return cx->borrow_memo.items[id];
+}
+
 static witc_id push_type(witc_resolve *r, const witc_typedef *td) {
   witc_vec_push(r->arena, &r->types, *td);
   return r->types.len - 1;
@@ -411,16 +449,7 @@ static bool update_ty(rs_remap *rm, witc_type *t, witc_span span) {
   if (t->tag != WITC_T_ID) return true;
   if (!map_type(rm, &t->id, span)) return false;
   witc_resolve *r = rm->cx->r;
-  witc_id cur = t->id;
-  for (uint32_t guard = 0; guard <= r->types.len; guard++) {
-    const witc_typedef *td = &r->types.items[cur];
-    if (td->kind == WITC_TD_TYPE && td->u.type.tag == WITC_T_ID) {
-      cur = td->u.type.id;
-      continue;
-    }
-    if (td->kind != WITC_TD_RESOURCE) return true;
-    break;
-  }
+  if (!(type_flags(rm->cx, t->id) & TF_RESOURCE)) return true;
   witc_id own;
   if (!rs_u32map_get(&rm->own, t->id, &own)) {
     witc_typedef h = {0};
@@ -473,27 +502,6 @@ static bool update_typedef(rs_remap *rm, witc_typedef *td) {
   return rs_error(rm->cx, sp, "internal error: unexpected placeholder type");
 }
 
-/* Whether type `id` contains a borrow anywhere. Every type only refers to types with
- * smaller ids, so the memo is filled in id order without recursion. */
-static bool has_borrow(rs_ctx *cx, witc_id id) {
-  witc_resolve *r = cx->r;
-  while (cx->borrow_memo.len <= id) {
-    uint32_t cur = cx->borrow_memo.len;
-    const witc_typedef *td = &r->types.items[cur];
-    uint8_t v = 0;
-    if (td->kind == WITC_TD_HANDLE) {
-      v = td->u.handle.borrow;
-    } else {
-      uint32_t c = 0;
-      witc_id child;
-      while (!v && rs_typedef_next_child(td, &c, &child))
-        v = child < cur && cx->borrow_memo.items[child];
-    }
-    witc_vec_push(r->arena, &cx->borrow_memo, v);
-  }
-  return cx->borrow_memo.items[id];
-}
-
 static bool is_resource_func(witc_func_kind k) {
   return k != WITC_FUNC_FREESTANDING && k != WITC_FUNC_ASYNC_FREESTANDING;
 }
@@ -503,7 +511,7 @@ static bool update_function(rs_remap *rm, witc_function *f, witc_span span) {
   for (uint32_t i = 0; i < f->params.len; i++)
     if (!update_ty(rm, &f->params.items[i].type, span)) return false;
   if (!update_ty(rm, &f->result, span)) return false;
-  if (f->result.tag == WITC_T_ID && has_borrow(rm->cx, f->result.id))
+  if (f->result.tag == WITC_T_ID && (type_flags(rm->cx, f->result.id) & TF_BORROW))
     return rs_error(rm->cx, span,
                     "function `%.*s` returns a type which contains a `borrow<T>` which is not "
                     "supported",
@@ -594,7 +602,8 @@ static bool fix_owners(rs_remap *rm, uint32_t first, witc_owner_kind kind) {
     if (o->id >= n || map[o->id] == WITC_ID_NONE)
       return rs_error(rm->cx, rm->u->types.items[i].span,
                       "found a reference to a %s which is excluded due to its feature not being "
-                      "activated; this type is not gated by a feature but its interface is",
+                      "activated; this type is not gated by a feature but its %s is",
+                      kind == WITC_OWNER_INTERFACE ? "interface" : "world",
                       kind == WITC_OWNER_INTERFACE ? "interface" : "world");
     o->id = map[o->id];
   }
@@ -876,18 +885,18 @@ witc_id witc_resolve_select_world(witc_resolve *self, witc_id pkg, const char *n
       rs_error(&cx, WITC_SPAN_NONE, "The main package `%s` contains no worlds", pname);
       return WITC_ID_NONE;
     }
-    witc_buf b;
-    witc_buf_init(&b);
-    witc_buf_printf(&b, "There are multiple worlds in `%s`; one must be explicitly chosen:", pname);
+    rs_sb b = {self->arena, NULL, 0, 0};
+    rs_sb_printf(&b, "There are multiple worlds in `%s`; one must be explicitly chosen:", pname);
     for (uint32_t i = 0; i < p->worlds.len; i++)
-      witc_buf_printf(&b, "\n  %s", world_id_str(self, pkg, p->worlds.items[i].name));
-    rs_error(&cx, WITC_SPAN_NONE, "%s", b.error ? "multiple worlds" : b.data);
-    witc_buf_delete(&b);
+      rs_sb_printf(&b, "\n  %s", world_id_str(self, pkg, p->worlds.items[i].name));
+    rs_error(&cx, WITC_SPAN_NONE, "%s", rs_sb_str(&b));
     return WITC_ID_NONE;
   }
 
-  /* `world`, or `ns:pkg/world[@version]` (a use-path). */
+  /* `world`, or `ns:pkg/world[@version]` (a use-path). A plain name may be written
+   * `%world`, as in WIT. */
   const char *colon = strchr(name, ':');
+  if (!colon && name[0] == '%') name++;
   witc_id in = pkg;
   witc_str wname = witc_str_c(name);
   if (colon) {

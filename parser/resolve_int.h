@@ -21,13 +21,26 @@ bool rs_u32map_get(const rs_u32map *self, uint32_t key, uint32_t *val);
 /* Inserts or overwrites key -> val. `key` must not be UINT32_MAX. */
 void rs_u32map_put(rs_u32map *self, witc_arena *a, uint32_t key, uint32_t val);
 
+/* ---- arena string builder (no heap buffer to leak when the arena longjmps on OOM) ---- */
+
+typedef struct rs_sb {
+  witc_arena *a;
+  char *p;
+  size_t len, cap;
+} rs_sb;
+
+/* Appends printf-formatted text. */
+void rs_sb_printf(rs_sb *sb, const char *fmt, ...) WITC_PRINTF(2, 3);
+/* The text so far (NUL-terminated, "" when empty). */
+const char *rs_sb_str(const rs_sb *sb);
+
 /* ---- one push ----------------------------------------------------------------------- */
 
 typedef struct rs_ctx {
   witc_resolve *r;
   witc_diags *diags;
   const char *context;           /* prefix of every error of this stage ("" when none) */
-  witc_vec(uint8_t) borrow_memo; /* per type id: does it contain a borrow (see has_borrow) */
+  witc_vec(uint8_t) borrow_memo; /* per type id: TF_* flags (see type_flags in resolve.c) */
 } rs_ctx;
 
 /* Appends an error with the current context; always returns false (for `return rs_error`). */

@@ -27,6 +27,16 @@ static const char FLOAT_HINT[] =
 
 typedef witc_vec(witc_id) id_vec;
 
+/* Gives an empty vec room for exactly n elements (witc_vec_reserve rounds up to a power of
+ * two; the large arrays here have a known size). */
+#define VEC_EXACT(a, v, n)                                                      \
+  do {                                                                          \
+    if ((n) > (v)->cap) {                                                       \
+      (v)->items = witc_arena_alloc((a), sizeof(*(v)->items) * (size_t)(n));    \
+      (v)->cap = (n);                                                           \
+    }                                                                           \
+  } while (0)
+
 /* An interface or world of this package (wit-parser's AstItem). */
 typedef struct item_ref {
   bool is_world;
@@ -88,6 +98,14 @@ typedef struct pkg_resolver {
   const ast_world **world_ast;
   uint32_t *iface_file, *world_file;
   uint32_t niface_ast, nworld_ast;
+
+  /* The types arena while resolving: segments that never move (so no growth copies of
+   * the largest arena), flattened into pkg->types at the end. */
+  witc_vec(witc_typedef *) segs;
+  uint32_t ntypes;
+
+  uint32_t *mark; /* per interface: (world stamp << 2) | imported 1 | exported 2 */
+  uint32_t mark_len, stamp;
 } pkg_resolver;
 
 /* ---- errors --------------------------------------------------------------------------- */
@@ -119,7 +137,7 @@ static witc_package_name conv_pkg_name(const ast_package_name *n) {
 /* ---- scopes --------------------------------------------------------------------------- */
 
 static scope_entry *scope_get(scope *s, witc_str name) {
-  uint32_t idx;
+  uint32_t idx = 0;
   if (!witc_strmap_get(&s->index, name, &idx)) return NULL;
   return &s->entries.items[idx];
 }
@@ -143,6 +161,28 @@ static void iface_add_type(pkg_resolver *r, witc_id iface, witc_str name, witc_i
   witc_interface *it = &r->pkg->interfaces.items[iface];
   if (!witc_strmap_put(&it->type_index, r->arena, name, it->types.len, NULL)) return;
   witc_vec_push(r->arena, &it->types, ((witc_named_id){name, type}));
+}
+
+/* A set of names that stays a short array while small: most functions have a few
+ * parameters and most resources a few methods, and a map per function would cost far
+ * more memory than the names themselves. */
+enum { NAME_SET_SMALL = 8 };
+
+typedef struct name_set {
+  witc_str small[NAME_SET_SMALL];
+  uint32_t n;
+  witc_strmap map; /* all names once n reaches NAME_SET_SMALL */
+} name_set;
+
+/* Adds `name`; returns false when it was already present. */
+static bool name_set_add(pkg_resolver *r, name_set *s, witc_str name) {
+  if (s->n >= NAME_SET_SMALL) return witc_strmap_put(&s->map, r->arena, name, 0, NULL);
+  for (uint32_t i = 0; i < s->n; i++)
+    if (witc_str_eq(s->small[i], name)) return false;
+  s->small[s->n++] = name;
+  if (s->n == NAME_SET_SMALL)
+    for (uint32_t i = 0; i < s->n; i++) witc_strmap_put(&s->map, r->arena, s->small[i], 0, NULL);
+  return true;
 }
 
 /* ---- attributes ----------------------------------------------------------------------- */
@@ -273,10 +313,47 @@ static witc_id alloc_world(pkg_resolver *r, witc_span span, bool foreign) {
   return id;
 }
 
+/* Segment k holds SEG_FIRST << k types up to SEG_MAX; then SEG_MAX each. */
+enum { SEG_FIRST = 16, SEG_MAX = 4096, SEG_GROWING = 9, SEG_GROWING_TOTAL = 8176 };
+
+static void seg_locate(witc_id id, uint32_t *seg, uint32_t *off, uint32_t *size) {
+  if (id < SEG_GROWING_TOTAL) {
+    uint32_t q = id / SEG_FIRST + 1, k = 0;
+    while (q >> (k + 1)) k++;
+    *seg = k, *off = id - SEG_FIRST * ((1u << k) - 1), *size = SEG_FIRST << k;
+  } else {
+    *seg = SEG_GROWING + (id - SEG_GROWING_TOTAL) / SEG_MAX;
+    *off = (id - SEG_GROWING_TOTAL) % SEG_MAX, *size = SEG_MAX;
+  }
+}
+
+static witc_typedef *type_at(pkg_resolver *r, witc_id id) {
+  uint32_t seg, off, size;
+  seg_locate(id, &seg, &off, &size);
+  return &r->segs.items[seg][off];
+}
+
 static witc_id alloc_type(pkg_resolver *r, const witc_typedef *td) {
-  witc_id id = r->pkg->types.len;
-  witc_vec_push(r->arena, &r->pkg->types, *td);
+  witc_id id = r->ntypes;
+  uint32_t seg, off, size;
+  seg_locate(id, &seg, &off, &size);
+  if (off == 0) witc_vec_push(r->arena, &r->segs, witc_arena_alloc(r->arena, sizeof *td * size));
+  r->segs.items[seg][off] = *td;
+  r->ntypes++;
   return id;
+}
+
+/* Moves the types into the package, in one block of the exact size. */
+static void flatten_types(pkg_resolver *r) {
+  VEC_EXACT(r->arena, &r->pkg->types, r->ntypes);
+  for (uint32_t id = 0; id < r->ntypes;) {
+    uint32_t seg, off, size;
+    seg_locate(id, &seg, &off, &size);
+    uint32_t n = r->ntypes - id < size ? r->ntypes - id : size;
+    memcpy(r->pkg->types.items + id, r->segs.items[seg], sizeof(witc_typedef) * n);
+    id += n;
+  }
+  r->pkg->types.len = r->ntypes;
 }
 
 static witc_typedef typedef_blank(void) {
@@ -380,7 +457,7 @@ static bool foreign_dep_visit(pkg_resolver *r, const ast_id *owner, const ast_at
   witc_unresolved_package *pkg = r->pkg;
   witc_package_name pname = conv_pkg_name(&path->pkg);
   witc_str key = witc_str_c(witc_package_name_str(r->arena, &pname));
-  uint32_t di;
+  uint32_t di = 0;
   if (!witc_strmap_get(&r->dep_index, key, &di)) {
     di = pkg->foreign_deps.len;
     witc_foreign_dep dep;
@@ -391,7 +468,7 @@ static bool foreign_dep_visit(pkg_resolver *r, const ast_id *owner, const ast_at
     witc_vec_push(r->arena, &r->dep_item_index, ((witc_strmap){0}));
     witc_strmap_put(&r->dep_index, r->arena, key, di, NULL);
   }
-  uint32_t ii;
+  uint32_t ii = 0;
   if (!witc_strmap_get(&r->dep_item_index.items[di], path->name.name, &ii)) {
     witc_foreign_item fi;
     memset(&fi, 0, sizeof fi);
@@ -481,7 +558,7 @@ static bool toposort(pkg_resolver *r, const char *kind, const witc_strmap *index
   for (uint32_t i = 0; i < n; i++) {
     remaining[i] = nodes[i].edges.len;
     for (uint32_t e = 0; e < nodes[i].edges.len; e++) {
-      uint32_t j;
+      uint32_t j = 0;
       if (!witc_strmap_get(index, nodes[i].edges.items[e].name, &j))
         return topo_missing(r, kind, &nodes[i].edges.items[e]);
       rev_start[j + 1]++;
@@ -554,7 +631,7 @@ static bool edge_visit(pkg_resolver *r, const ast_id *owner, const ast_attrs *at
   uint32_t owner_idx = 0;
   witc_strmap_get(c->pkg_names, owner->name, &owner_idx);
   topo_node *node = &c->nodes[owner_idx];
-  uint32_t k;
+  uint32_t k = 0;
   if (witc_strmap_get(c->ns_index, path->name.name, &k)) {
     if (c->ns[k].foreign) return true;
     witc_vec_push(r->arena, &node->edges, c->ns[k].target);
@@ -627,7 +704,7 @@ static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *wor
   for (uint32_t k = 0; k < decls.len; k++) {
     const decl_info *d = &decls.items[order[k]];
     const ast_id *name = decl_name(d->item);
-    item_ref ref;
+    item_ref ref = {false, WITC_ID_NONE};
     if (d->item->kind == AST_ITEM_INTERFACE) {
       ref = (item_ref){false, alloc_interface(r, name->span, false)};
       r->pkg->interfaces.items[ref.id].name = name->name;
@@ -652,8 +729,8 @@ static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *wor
     for (uint32_t i = 0; i < dl->items.len; i++) {
       const ast_item *it = dl->items.items[i];
       const ast_id *name;
-      item_ref ref;
-      uint32_t v;
+      item_ref ref = {false, WITC_ID_NONE};
+      uint32_t v = 0;
       if (it->kind == AST_ITEM_USE) {
         const ast_toplevel_use *u = it->u.use;
         name = u->has_as ? &u->as : &u->path.name;
@@ -696,7 +773,7 @@ static bool resolve_item_path(pkg_resolver *r, const ast_use_path *path, item_re
     *out = foreign_item_of(r, path);
     return true;
   }
-  uint32_t v;
+  uint32_t v = 0;
   if (witc_strmap_get(&r->file_items.items[r->cur], path->name.name, &v) ||
       witc_strmap_get(&r->package_items, path->name.name, &v)) {
     *out = item_unpack(v);
@@ -722,7 +799,7 @@ static bool extract_world(pkg_resolver *r, item_ref it, const ast_use_path *path
 }
 
 static bool resolve_iface_path(pkg_resolver *r, const ast_use_path *path, witc_id *out) {
-  item_ref it;
+  item_ref it = {false, WITC_ID_NONE};
   return resolve_item_path(r, path, &it) && extract_iface(r, it, path, out);
 }
 
@@ -734,7 +811,7 @@ static bool foreign_type_visit(pkg_resolver *r, const ast_id *owner, const ast_a
   if (!use) return true;
   witc_stability stab;
   if (!get_stability(r, attrs, &stab)) return false;
-  witc_id iface;
+  witc_id iface = WITC_ID_NONE;
   if (!resolve_iface_path(r, path, &iface)) return false;
   if (!r->iface_foreign.items[iface]) return true;
   for (uint32_t i = 0; i < use->names.len; i++) {
@@ -830,7 +907,7 @@ static void anon_grow(pkg_resolver *r) {
   for (uint32_t i = 0; i < r->anon_cap; i++) {
     witc_id id = r->anon_slots[i];
     if (id == WITC_ID_NONE) continue;
-    uint32_t k = anon_hash(&r->pkg->types.items[id]) & (ncap - 1);
+    uint32_t k = anon_hash(type_at(r, id)) & (ncap - 1);
     while (slots[k] != WITC_ID_NONE) k = (k + 1) & (ncap - 1);
     slots[k] = id;
   }
@@ -849,7 +926,7 @@ static witc_type anon_type(pkg_resolver *r, const witc_typedef *td) {
   for (;; k = (k + 1) & mask) {
     witc_id id = r->anon_slots[k];
     if (id == WITC_ID_NONE) break;
-    if (anon_eq(&r->pkg->types.items[id], td)) return witc_type_id(id);
+    if (anon_eq(type_at(r, id), td)) return witc_type_id(id);
   }
   witc_id id = alloc_type(r, td);
   r->anon_slots[k] = id;
@@ -871,11 +948,11 @@ static bool resolve_type_name(pkg_resolver *r, const ast_id *name, witc_id *out)
 /* own<T>/borrow<T>: T must be a resource, possibly through aliases; a foreign T is checked
  * once dependencies are known. */
 static bool validate_resource(pkg_resolver *r, const ast_id *name, witc_id *out) {
-  witc_id id;
+  witc_id id = WITC_ID_NONE;
   if (!resolve_type_name(r, name, &id)) return false;
   witc_id cur = id;
-  for (uint32_t guard = 0; guard <= r->pkg->types.len; guard++) {
-    const witc_typedef *td = &r->pkg->types.items[cur];
+  for (uint32_t guard = 0; guard <= r->ntypes; guard++) {
+    const witc_typedef *td = type_at(r, cur);
     if (td->kind == WITC_TD_RESOURCE) break;
     if (td->kind == WITC_TD_TYPE && td->u.type.tag == WITC_T_ID) {
       cur = td->u.type.id;
@@ -893,7 +970,7 @@ static bool validate_resource(pkg_resolver *r, const ast_id *name, witc_id *out)
 
 static const witc_stability *stab_of(pkg_resolver *r, witc_type t) {
   if (t.tag != WITC_T_ID) return NULL;
-  const witc_stability *s = &r->pkg->types.items[t.id].stability;
+  const witc_stability *s = &type_at(r, t.id)->stability;
   return s->kind == WITC_STAB_UNKNOWN ? NULL : s;
 }
 
@@ -987,7 +1064,7 @@ static bool resolve_type_kind(pkg_resolver *r, const ast_type *ty, const witc_st
     return true;
   }
   case AST_TY_NAME: {
-    witc_id id;
+    witc_id id = WITC_ID_NONE;
     if (!resolve_type_name(r, &ty->u.name, &id)) return false;
     td->kind = WITC_TD_TYPE;
     td->u.type = witc_type_id(id);
@@ -995,7 +1072,7 @@ static bool resolve_type_kind(pkg_resolver *r, const ast_type *ty, const witc_st
   }
   case AST_TY_OWN:
   case AST_TY_BORROW: {
-    witc_id id;
+    witc_id id = WITC_ID_NONE;
     if (!validate_resource(r, &ty->u.name, &id)) return false;
     td->kind = WITC_TD_HANDLE;
     td->u.handle.borrow = ty->kind == AST_TY_BORROW;
@@ -1015,7 +1092,7 @@ static bool resolve_type_kind(pkg_resolver *r, const ast_type *ty, const witc_st
     td->u.fixed.size = ty->u.fixed.size;
     return resolve_type(r, ty->u.fixed.elem, stab, depth, &td->u.fixed.elem);
   case AST_TY_MAP: {
-    witc_type k, v;
+    witc_type k = witc_type_none(), v = witc_type_none();
     if (!resolve_type(r, ty->u.map.key, stab, depth, &k) ||
         !resolve_type(r, ty->u.map.value, stab, depth, &v))
       return false;
@@ -1035,8 +1112,9 @@ static bool resolve_type_kind(pkg_resolver *r, const ast_type *ty, const witc_st
   case AST_TY_TUPLE: {
     td->kind = WITC_TD_TUPLE;
     memset(&td->u.tuple, 0, sizeof td->u.tuple);
+    VEC_EXACT(r->arena, &td->u.tuple, ty->u.tuple.len);
     for (uint32_t i = 0; i < ty->u.tuple.len; i++) {
-      witc_type t;
+      witc_type t = witc_type_none();
       if (!resolve_type(r, ty->u.tuple.items[i], stab, depth, &t)) return false;
       witc_vec_push(r->arena, &td->u.tuple, t);
     }
@@ -1065,13 +1143,14 @@ static bool resolve_typedef_kind(pkg_resolver *r, const ast_typedef *def,
     return resolve_type_kind(r, def->alias, stab, 0, td);
   case AST_TD_RESOURCE: {
     /* Method names are unique per resource; at most one constructor. */
-    witc_strmap names = {0};
+    name_set names;
+    names.n = 0, names.map = (witc_strmap){0};
     uint32_t ctors = 0;
     for (uint32_t i = 0; i < def->funcs.len; i++) {
       const ast_resource_func *f = &def->funcs.items[i];
       if (f->kind == AST_RES_CONSTRUCTOR) {
         if (++ctors > 1) return fail(r, f->name.span, "duplicate constructors");
-      } else if (!witc_strmap_put(&names, r->arena, f->name.name, i, NULL)) {
+      } else if (!name_set_add(r, &names, f->name.name)) {
         return fail(r, f->name.span, "duplicate function name `%.*s`", S(f->name.name));
       }
     }
@@ -1094,6 +1173,7 @@ static bool resolve_typedef_kind(pkg_resolver *r, const ast_typedef *def,
   };
   td->kind = kinds[def->kind];
   memset(&td->u.fields, 0, sizeof td->u.fields);
+  VEC_EXACT(r->arena, &td->u.fields, def->fields.len);
   for (uint32_t i = 0; i < def->fields.len; i++) {
     const ast_field *fa = &def->fields.items[i];
     witc_field f = {fa->name.name, witc_type_none(), fa->docs, fa->name.span};
@@ -1160,10 +1240,10 @@ static void collect_typedef_deps(pkg_resolver *r, const ast_typedef *def, topo_n
 
 /* `use path.{a, b as c}` inside an interface or world: one alias type per name. */
 static bool resolve_use(pkg_resolver *r, witc_owner owner, const ast_use *u) {
-  witc_id from;
+  witc_id from = WITC_ID_NONE;
   if (!resolve_iface_path(r, &u->path, &from)) return false;
   witc_stability stab;
-  witc_str ext;
+  witc_str ext = WITC_STR_NONE;
   if (!get_stability(r, &u->attrs, &stab) || !get_external_id(r, &u->attrs, &ext)) return false;
   for (uint32_t i = 0; i < u->names.len; i++) {
     const ast_use_name *n = &u->names.items[i];
@@ -1217,7 +1297,7 @@ static bool resolve_types(pkg_resolver *r, witc_owner owner, const type_item *it
     for (uint32_t j = 0; j < u->names.len; j++) {
       const ast_use_name *un = &u->names.items[j];
       witc_str name = un->has_as ? un->as.name : un->name.name;
-      uint32_t k;
+      uint32_t k = 0;
       if (witc_strmap_get(&index, name, &k)) {
         nodes.items[k] = (topo_node){{0}};
         defs.items[k] = NULL;
@@ -1256,7 +1336,7 @@ static bool resolve_constructor_result(pkg_resolver *r, witc_id resource, const 
   witc_stability none;
   memset(&none, 0, sizeof none);
   if (!resolve_type(r, ty, &none, 0, out)) return false;
-  const witc_typedef *td = out->tag == WITC_T_ID ? &r->pkg->types.items[out->id] : NULL;
+  const witc_typedef *td = out->tag == WITC_T_ID ? type_at(r, out->id) : NULL;
   if (!td || td->kind != WITC_TD_RESULT)
     return fail(r, ty->kind == AST_TY_RESULT ? keyword_span(ty, 6) : ty->span,
                 "if a constructor return type is declared it must be a `result`");
@@ -1284,8 +1364,11 @@ static bool resolve_function(pkg_resolver *r, witc_str docs, const ast_attrs *at
 
   witc_stability none;
   memset(&none, 0, sizeof none);
-  witc_strmap names = {0};
-  if (kind == WITC_FUNC_METHOD || kind == WITC_FUNC_ASYNC_METHOD) {
+  name_set names;
+  names.n = 0, names.map = (witc_strmap){0};
+  bool method = kind == WITC_FUNC_METHOD || kind == WITC_FUNC_ASYNC_METHOD;
+  VEC_EXACT(r->arena, &out->params, func->params.len + method);
+  if (method) {
     witc_typedef td = typedef_blank();
     td.kind = WITC_TD_HANDLE;
     td.u.handle.borrow = true;
@@ -1293,14 +1376,14 @@ static bool resolve_function(pkg_resolver *r, witc_str docs, const ast_attrs *at
     td.stability = find_stability(r, &td, &none);
     td.span = func->span;
     witc_param self = {witc_str_c("self"), anon_type(r, &td), func->span};
-    witc_strmap_put(&names, r->arena, self.name, 0, NULL);
+    name_set_add(r, &names, self.name);
     witc_vec_push(r->arena, &out->params, self);
   }
   for (uint32_t i = 0; i < func->params.len; i++) {
     const ast_param *p = &func->params.items[i];
     witc_param param = {p->name.name, witc_type_none(), p->name.span};
     if (!resolve_type(r, p->type, &none, 0, &param.type)) return false;
-    if (!witc_strmap_put(&names, r->arena, p->name.name, i + 1, NULL))
+    if (!name_set_add(r, &names, p->name.name))
       return fail(r, p->name.span, "param `%.*s` is defined more than once", S(p->name.name));
     witc_vec_push(r->arena, &out->params, param);
   }
@@ -1364,14 +1447,22 @@ static bool resolve_interface(pkg_resolver *r, witc_id id, const ast_iface_items
   }
   witc_owner owner = {WITC_OWNER_INTERFACE, id};
   if (!resolve_types(r, owner, tis, n)) return false;
+  VEC_EXACT(r->arena, &r->pkg->interfaces.items[id].types, r->lookup.entries.len);
   for (uint32_t i = 0; i < r->lookup.entries.len; i++) {
     const scope_entry *e = &r->lookup.entries.items[i];
     iface_add_type(r, id, e->name, e->type);
   }
 
-  /* Functions in source order, resource members where their resource is written. The
-   * functions map is filled only once all resolved, as the reference does. */
-  witc_vec(witc_function) funcs = {0};
+  /* Functions in source order, resource members where their resource is written. Their
+   * number is known: reserve it (functions are large). */
+  uint32_t nfuncs = 0;
+  for (uint32_t i = 0; i < items->len; i++) {
+    const ast_iface_item *it = &items->items[i];
+    if (it->kind == AST_II_FUNC) nfuncs++;
+    else if (it->kind == AST_II_TYPEDEF && it->u.typedef_->kind == AST_TD_RESOURCE)
+      nfuncs += it->u.typedef_->funcs.len;
+  }
+  VEC_EXACT(r->arena, &r->pkg->interfaces.items[id].functions, nfuncs);
   for (uint32_t i = 0; i < items->len; i++) {
     const ast_iface_item *it = &items->items[i];
     witc_function f;
@@ -1383,16 +1474,15 @@ static bool resolve_interface(pkg_resolver *r, witc_id id, const ast_iface_items
       if (!resolve_function(r, nf->docs, &nf->attrs, nf->name.name, &nf->func, kind,
                             WITC_ID_NONE, nf->name.span, &f))
         return false;
-      witc_vec_push(r->arena, &funcs, f);
+      iface_add_func(r, id, &f);
     } else if (it->kind == AST_II_TYPEDEF && it->u.typedef_->kind == AST_TD_RESOURCE) {
       const ast_typedef *def = it->u.typedef_;
       for (uint32_t j = 0; j < def->funcs.len; j++) {
         if (!resolve_resource_func(r, &def->funcs.items[j], &def->name, &f)) return false;
-        witc_vec_push(r->arena, &funcs, f);
+        iface_add_func(r, id, &f);
       }
     }
   }
-  for (uint32_t i = 0; i < funcs.len; i++) iface_add_func(r, id, &funcs.items[i]);
 
   r->iface_scopes.items[id] = r->lookup;
   r->lookup = (scope){{0}, {0}};
@@ -1405,7 +1495,7 @@ static bool resolve_include(pkg_resolver *r, witc_id world, const ast_include *i
   witc_world_include wi;
   memset(&wi, 0, sizeof wi);
   if (!get_stability(r, &inc->attrs, &wi.stability)) return false;
-  item_ref it;
+  item_ref it = {false, WITC_ID_NONE};
   if (!resolve_item_path(r, &inc->path, &it) || !extract_world(r, it, &inc->path, &wi.world))
     return false;
   for (uint32_t i = 0; i < inc->with.len; i++) {
@@ -1486,8 +1576,14 @@ static bool resolve_world(pkg_resolver *r, witc_id id, const ast_world *w) {
 
   /* Plain names of imports and exports, for conflict checks (index into the entries). */
   witc_strmap names[2] = {{0}, {0}};
-  uint32_t niface = r->pkg->interfaces.len;
-  uint8_t *seen[2] = {witc_arena_alloc(r->arena, niface + 1), witc_arena_alloc(r->arena, niface + 1)};
+  /* Interfaces imported/exported by path so far: one mark array for all worlds, stamped
+   * per world (paths name only named interfaces and placeholders, which all exist before
+   * worlds are resolved). */
+  if (r->mark_len < r->pkg->interfaces.len) {
+    r->mark_len = r->pkg->interfaces.len;
+    r->mark = witc_arena_alloc(r->arena, sizeof(uint32_t) * r->mark_len);
+  }
+  uint32_t stamp = ++r->stamp;
   for (uint32_t i = 0; i < r->lookup.entries.len; i++) {
     const scope_entry *e = &r->lookup.entries.items[i];
     witc_world_entry we;
@@ -1538,14 +1634,19 @@ static bool resolve_world(pkg_resolver *r, witc_id id, const ast_world *w) {
       we.key.is_interface = true;
       we.key.iface = we.item.id;
       we.key.name = WITC_STR_NONE;
-      if (we.item.id < niface && seen[dir][we.item.id]++)
-        return fail(r, extern_span(e), "interface cannot be %sed more than once", desc);
+      if (we.item.id < r->mark_len) {
+        uint32_t *m = &r->mark[we.item.id], bit = dir ? 2u : 1u;
+        if (*m >> 2 != stamp) *m = stamp << 2; /* a mark from another world is stale */
+        if (*m & bit)
+          return fail(r, extern_span(e), "interface cannot be %sed more than once", desc);
+        *m |= bit;
+      }
     } else {
       we.key.name = e->kind == AST_EXTERN_FUNC ? we.item.func.name : e->name.name;
       we.key.iface = WITC_ID_NONE;
     }
     witc_world *wd = &r->pkg->worlds.items[id];
-    uint32_t at;
+    uint32_t at = 0;
     if (dir) {
       at = wd->exports.len;
       witc_vec_push(r->arena, &wd->exports, we);
@@ -1554,7 +1655,7 @@ static bool resolve_world(pkg_resolver *r, witc_id id, const ast_world *w) {
       witc_vec_push(r->arena, &wd->imports, we);
     }
     if (we.key.is_interface) continue;
-    uint32_t prev;
+    uint32_t prev = 0;
     if (!witc_strmap_put(&names[dir], r->arena, we.key.name, at, &prev)) {
       const witc_world_entry *pe = dir ? &wd->exports.items[prev] : &wd->imports.items[prev];
       return fail(r, extern_span(e), "%s `%.*s` conflicts with prior %s of same name", desc,
@@ -1641,7 +1742,7 @@ static void resolver_init(pkg_resolver *r, witc_arena *arena, witc_source_map *m
 }
 
 /* Resolver::resolve: everything after the files are pushed. */
-static bool resolver_resolve(pkg_resolver *r) {
+static bool resolve_all(pkg_resolver *r) {
   if (!r->has_name)
     return fail(r, WITC_SPAN_NONE, "no `package` header was found in any WIT file for this package");
   id_vec iface_order = {0}, world_order = {0};
@@ -1660,6 +1761,12 @@ static bool resolver_resolve(pkg_resolver *r) {
     if (!resolve_world(r, id, r->world_ast[id])) return false;
   }
   return true;
+}
+
+static bool resolver_resolve(pkg_resolver *r) {
+  bool ok = resolve_all(r);
+  flatten_types(r);
+  return ok;
 }
 
 bool witc_resolve_package(witc_arena *arena, witc_source_map *map, ast_file **files,

@@ -134,41 +134,45 @@ static char *read_regular(witc_arena *arena, int fd, size_t size, size_t *got_ou
   return buf;
 }
 
-/* Reads a stream (pipe, device) to its end; *len gets the byte count (without the '\n'). */
-static char *read_stream(witc_arena *arena, int fd, size_t *len) {
+char *witc_read_stream(int fd, size_t *len) {
   size_t cap = 64 * 1024, n = 0;
-  char *tmp = witc_mem_realloc(NULL, cap);
-  if (!tmp) {
+  char *buf = witc_mem_realloc(NULL, cap);
+  if (!buf) {
     errno = ENOMEM;
     return NULL;
   }
   for (;;) {
     if (n == cap) {
-      if (cap >= STREAM_MAX) {
-        witc_mem_free(tmp);
-        errno = EFBIG;
-        return NULL;
-      }
-      char *grown = witc_mem_realloc(tmp, cap * 2);
+      char *grown = cap < STREAM_MAX ? witc_mem_realloc(buf, cap * 2) : NULL;
       if (!grown) {
-        witc_mem_free(tmp);
-        errno = ENOMEM;
+        witc_mem_free(buf);
+        errno = cap < STREAM_MAX ? ENOMEM : EFBIG;
         return NULL;
       }
-      tmp = grown;
+      buf = grown;
       cap *= 2;
     }
-    ssize_t r = read(fd, tmp + n, cap - n);
+    ssize_t r = read(fd, buf + n, cap - n);
     if (r < 0) {
       if (errno == EINTR) continue;
       int e = errno;
-      witc_mem_free(tmp);
+      witc_mem_free(buf);
       errno = e;
       return NULL;
     }
     if (r == 0) break;
     n += (size_t)r;
   }
+  *len = n;
+  return buf;
+}
+
+/* Reads a stream into the arena with the '\n' appended; *len gets the byte count (without
+ * the '\n'). */
+static char *read_stream(witc_arena *arena, int fd, size_t *len) {
+  size_t n = 0;
+  char *tmp = witc_read_stream(fd, &n);
+  if (!tmp) return NULL;
   char *buf = witc_arena_alloc(arena, n + 1);
   if (buf) {
     if (n) memcpy(buf, tmp, n);

@@ -41,6 +41,11 @@ uint32_t witc_source_map_add(witc_source_map *self, const char *path, const char
  * UINT32_MAX with errno set (unreadable file, too large). */
 uint32_t witc_source_map_load(witc_source_map *self, const char *path);
 
+/* Reads `fd` (a pipe, a device, stdin) to its end into a buffer from the allocation hook;
+ * *len gets the byte count. Returns NULL with errno set (EFBIG past 1 GiB, ENOMEM, or the
+ * read error). Free the buffer with witc_mem_free. */
+char *witc_read_stream(int fd, size_t *len);
+
 /* The file containing global offset `off`, or NULL. */
 const witc_source_file *witc_source_map_file(const witc_source_map *self, uint32_t off);
 

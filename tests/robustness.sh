@@ -93,10 +93,25 @@ expect_error "missing directory" does-not-exist/
 # Unreadable inputs.
 printf 'package a:b;\ninterface i {}\n' >locked.wit
 chmod 000 locked.wit
-if [[ -r locked.wit ]]; then
-  skip "unreadable file (mode 000)" "running as root, which can read any file"
-else
+if [[ ! -r locked.wit ]]; then
   expect_error "unreadable file (mode 000)" locked.wit
+elif command -v setpriv >/dev/null 2>&1 && chmod 755 "$tmp" &&
+  setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$witc" 2>/dev/null; then
+  # root reads anything: run witc as `nobody` instead (the scratch dir is made traversable).
+  timeout "$timeout_s" setpriv --reuid=65534 --regid=65534 --clear-groups "$witc" check \
+    "$tmp/locked.wit" >out 2>err </dev/null
+  rc=$?
+  if ((rc == 2)) && grep -q '^error: ' err; then
+    passed=$((passed + 1))
+    echo "ok   unreadable file (mode 000, as nobody): exit $rc: $(head -n1 err | head -c 160)"
+  else
+    failed=$((failed + 1))
+    echo "FAIL unreadable file (mode 000, as nobody): exit $rc (expected 2)"
+    head -n 5 err | sed 's/^/    /'
+  fi
+  chmod 700 "$tmp"
+else
+  skip "unreadable file (mode 000)" "running as root (which can read any file) without setpriv to drop privileges"
 fi
 mkdir -p dangling && ln -sf missing-target.wit dangling/a.wit &&
   printf 'package a:b;\n' >dangling/b.wit

@@ -4,8 +4,8 @@
 #   2. harnesses on that build: conformance, vtx_history, golden, robustness, then every
 #      other tests/*.sh (each gets the witc binary as $1)
 #   3. clang build (build-clang/, -Werror) and its unit tests
-#   4. ASan+UBSan build (build-asan/, clang, LeakSanitizer on): unit tests, conformance and
-#      vtx_history again
+#   4. ASan+UBSan build (build-asan/, clang, LeakSanitizer on): unit tests, conformance,
+#      vtx_history, golden and robustness again
 # Every stage runs even when an earlier one failed; the summary lists them all and the
 # exit status is 1 when any failed. JOBS (default 2) sets build parallelism.
 set -uo pipefail
@@ -56,10 +56,10 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=134}
 
 if stage "gcc build" build build gcc; then
   stage "unit tests (gcc)" unit build
-  stage "conformance (gcc)" tests/conformance.sh build/witc
-  stage "vtx history and WASI (gcc)" tests/vtx_history.sh build/witc
-  stage "golden (gcc)" tests/golden.sh build/witc
-  stage "robustness (gcc)" tests/robustness.sh build/witc
+  stage "conformance (gcc)" bash tests/conformance.sh build/witc
+  stage "vtx history and WASI (gcc)" bash tests/vtx_history.sh build/witc
+  stage "golden (gcc)" bash tests/golden.sh build/witc
+  stage "robustness (gcc)" bash tests/robustness.sh build/witc
   # Every other harness in tests/ (the back ends' ones) takes the witc binary as $1.
   for h in tests/*.sh; do
     case ${h##*/} in
@@ -73,8 +73,10 @@ if stage "clang build (-Werror)" build build-clang clang; then
 fi
 if stage "ASan+UBSan build (clang)" build build-asan clang -DWITC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug; then
   stage "unit tests (ASan+UBSan)" unit build-asan
-  stage "conformance (ASan+UBSan)" tests/conformance.sh build-asan/witc
-  stage "vtx history and WASI (ASan+UBSan)" tests/vtx_history.sh build-asan/witc
+  stage "conformance (ASan+UBSan)" bash tests/conformance.sh build-asan/witc
+  stage "vtx history and WASI (ASan+UBSan)" bash tests/vtx_history.sh build-asan/witc
+  stage "golden (ASan+UBSan)" bash tests/golden.sh build-asan/witc
+  stage "robustness (ASan+UBSan)" bash tests/robustness.sh build-asan/witc
 fi
 
 printf '\n==== summary\n'

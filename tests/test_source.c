@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -419,4 +420,34 @@ Test(render, span_outside_every_file_renders_message_only) {
   witc_buf b;
   cr_assert_str_eq(render(0, &b), "error: lost\n");
   witc_buf_delete(&b);
+}
+
+Test(source, read_stream_from_pipe) {
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  /* More than the initial 64 KiB buffer, so it has to grow. */
+  size_t size = 100000;
+  char *data = malloc(size);
+  for (size_t i = 0; i < size; i++) data[i] = (char)(i * 7);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    size_t off = 0;
+    while (off < size) {
+      ssize_t w = write(fds[1], data + off, size - off);
+      if (w <= 0) _exit(1);
+      off += (size_t)w;
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  size_t len = 0;
+  char *got = witc_read_stream(fds[0], &len);
+  close(fds[0]);
+  cr_assert_not_null(got);
+  cr_assert_eq(len, size);
+  cr_assert_eq(memcmp(got, data, size), 0);
+  witc_mem_free(got);
+  free(data);
 }

@@ -1,4 +1,4 @@
-// host.mjs: a fake VTX host for the "notes" plugin (plugin.h) in the vtx:api 2.2.1 `plugin` world.
+// host.mjs: a fake VTX host for the "notes" plugin (notes.h) in the vtx:api 2.2.1 `plugin` world.
 //
 //   node host.mjs JSDIR NAME
 //

@@ -1,4 +1,4 @@
-/* raw.c: the "notes" VTX plugin (plugin.h) for the bundled vtx:api 2.2.1 `plugin` world,
+/* raw.c: the "notes" VTX plugin (notes.h) for the bundled vtx:api 2.2.1 `plugin` world,
  * written by hand against the raw canonical ABI: the control for guest.c, which does the same
  * on witc's generated bindings.
  *
@@ -11,7 +11,7 @@
  *          authenticate (ptr len)->ptr, each with cabi_post_<name>; cabi_realloc; memory */
 #include <time.h>
 
-#include "plugin.h"
+#include "notes.h"
 
 #define SIO "vtx:api/stream-io@1.2.6"
 #define SQL "vtx:api/sql@1.2.6"

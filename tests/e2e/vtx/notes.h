@@ -1,4 +1,4 @@
-/* plugin.h: what the two vtx guests (raw.c on the raw canonical ABI, guest.c on witc's
+/* notes.h: what the two vtx guests (raw.c on the raw canonical ABI, guest.c on witc's
  * bindings) share: the plugin's fixed texts and plain-C request parsing. No WIT types here.
  *
  * The plugin, "notes" (host.mjs checks every answer):
@@ -18,8 +18,8 @@
  *   ok({"u-<user>", <user>, ["users", "admins" if user is root, each x-group header value],
  *   {"token_length":<bytes of the token>}}); no authorization header -> err(401); another
  *   value -> err(403). */
-#ifndef E2E_VTX_PLUGIN_H
-#define E2E_VTX_PLUGIN_H
+#ifndef E2E_VTX_NOTES_H
+#define E2E_VTX_NOTES_H
 
 #include <stdbool.h>
 #include <stddef.h>
