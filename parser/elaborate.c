@@ -25,8 +25,9 @@ typedef struct wlist {
 
 static uint32_t wl_find(const wlist *l, const witc_world_key *k) {
   uint32_t i;
-  if (k->is_interface ? rs_u32map_get(&l->ifaces, k->iface, &i) : witc_strmap_get(&l->names, k->name, &i))
-    return i;
+  bool found = k->is_interface ? rs_u32map_get(&l->ifaces, k->iface, &i)
+                                : witc_strmap_get(&l->names, k->name, &i);
+  if (found) return i;
   return UINT32_MAX;
 }
 
@@ -426,8 +427,8 @@ static witc_world_entry iface_entry(witc_world_key key, witc_id id, const witc_s
 
 /* elaborate_world_import: `id` under `key`, preceded by everything it depends on
  * (dependencies keyed by interface, with the importing item's gate). */
-static void elab_import(rs_ctx *cx, wlist *imports, const witc_world_entry *root, witc_world_key key,
-                        witc_id id, const witc_stability *stab) {
+static void elab_import(rs_ctx *cx, wlist *imports, const witc_world_entry *root,
+                        witc_world_key key, witc_id id, const witc_stability *stab) {
   witc_resolve *r = cx->r;
   if (wl_find(imports, &key) != UINT32_MAX) return;
   witc_vec(dep_frame) stack = {0};

@@ -54,7 +54,8 @@ static const char *os_error(fs_ctx *fx, int err) {
 static const char *path_debug(fs_ctx *fx, const char *p) {
   rs_sb b = {fs_arena(fx), NULL, 0, 0};
   rs_sb_printf(&b, "\"");
-  for (const char *c = p; *c; c++) rs_sb_printf(&b, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+  for (const char *c = p; *c; c++)
+    rs_sb_printf(&b, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
   rs_sb_printf(&b, "\"");
   return rs_sb_str(&b);
 }
@@ -259,13 +260,15 @@ static bool parse_dir(fs_ctx *fx, const char *dir, const char *ctx, witc_unresol
 /* Resolve::_push_dir: the root package, then deps/, then everything in dependency order. */
 static witc_id push_dir(fs_ctx *fx, const char *path) {
   witc_arena *a = fs_arena(fx);
-  const char *ctx = witc_arena_printf(a, "failed to resolve directory while parsing WIT for path [%s]: ", path);
+  const char *ctx =
+      witc_arena_printf(a, "failed to resolve directory while parsing WIT for path [%s]: ", path);
   witc_unresolved_group *main = witc_arena_alloc(a, sizeof *main);
-  if (!parse_dir(fx, path, witc_arena_printf(a, "%sfailed to parse package: %s: ", ctx, path), main))
-    return WITC_ID_NONE;
+  const char *pctx = witc_arena_printf(a, "%sfailed to parse package: %s: ", ctx, path);
+  if (!parse_dir(fx, path, pctx, main)) return WITC_ID_NONE;
 
   const char *deps = path_join(fx, path, "deps");
-  const char *dctx = witc_arena_printf(a, "%sfailed to parse dependency directory: %s: ", ctx, deps);
+  const char *dctx =
+      witc_arena_printf(a, "%sfailed to parse dependency directory: %s: ", ctx, deps);
   group_vec groups = {0};
   struct stat st;
   if (stat(deps, &st) == 0) {
@@ -287,8 +290,8 @@ static witc_id push_dir(fs_ctx *fx, const char *path) {
       memset(&g, 0, sizeof g);
       if (S_ISDIR(lst.st_mode) || S_ISDIR(tst.st_mode)) {
         /* A package directory; its own deps/ is deliberately not read. */
-        if (!parse_dir(fx, full, witc_arena_printf(a, "%sfailed to parse package: %s: ", dctx, full), &g))
-          return WITC_ID_NONE;
+        const char *fctx = witc_arena_printf(a, "%sfailed to parse package: %s: ", dctx, full);
+        if (!parse_dir(fx, full, fctx, &g)) return WITC_ID_NONE;
       } else {
         const char *dot = strrchr(name, '.');
         if (!dot || dot == name) continue; /* no extension (".wit" alone is a stem) */

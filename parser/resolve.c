@@ -734,7 +734,8 @@ static witc_id append_package(rs_ctx *cx, const witc_unresolved_package *u) {
     witc_id id = rm.ifaces[i];
     if (id == WITC_ID_NONE) continue;
     const witc_interface *iface = &r->interfaces.items[id];
-    if (iface->name.ptr) witc_vec_push(r->arena, &p->interfaces, ((witc_named_id){iface->name, id}));
+    if (iface->name.ptr)
+      witc_vec_push(r->arena, &p->interfaces, ((witc_named_id){iface->name, id}));
   }
   for (uint32_t i = fworlds; i < u->worlds.len; i++) {
     witc_id id = rm.worlds[i];
@@ -756,20 +757,16 @@ typedef struct dfs_frame {
   uint32_t entry, cursor, via; /* via: the entry whose `visiting` mark this frame clears */
 } dfs_frame;
 
-static int cmp_entries(const void *a, const void *b, void *ctx) {
-  const pkg_entry *es = ctx;
-  return witc_package_name_cmp(&es[*(const uint32_t *)a].pkg->name,
-                               &es[*(const uint32_t *)b].pkg->name);
-}
-
-/* Insertion sort is too slow for many packages and qsort_r is not C17: a small merge sort
- * over entry indices keeps the order total and stable. */
-static void sort_indices(uint32_t *v, uint32_t *tmp, uint32_t n, pkg_entry *es) {
+/* Package-name order (BTreeMap<PackageName, _> in the reference), as a stable merge sort
+ * over entry indices: qsort has no context argument in C17. */
+static void sort_indices(uint32_t *v, uint32_t *tmp, uint32_t n, const pkg_entry *es) {
   for (uint32_t w = 1; w < n; w *= 2) {
     for (uint32_t lo = 0; lo < n; lo += 2 * w) {
       uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
       uint32_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) tmp[k++] = cmp_entries(&v[j], &v[i], es) < 0 ? v[j++] : v[i++];
+      while (i < mid && j < hi)
+        tmp[k++] = witc_package_name_cmp(&es[v[j]].pkg->name, &es[v[i]].pkg->name) < 0 ? v[j++]
+                                                                                       : v[i++];
       while (i < mid) tmp[k++] = v[i++];
       while (j < hi) tmp[k++] = v[j++];
     }
@@ -791,8 +788,9 @@ witc_id rs_push_groups(rs_ctx *cx, witc_unresolved_group *main, witc_unresolved_
       pkg_entry e = {p, pkg_name(cx, &p->name), false, false};
       uint32_t prev;
       if (!witc_strmap_put(&by_name, r->arena, witc_str_c(e.name), es.len, &prev)) {
-        rs_error(cx, WITC_SPAN_NONE, "package `%s` is defined in two different locations:\n  * %s\n  * %s",
-                 e.name, render_location(cx, p->name_span),
+        rs_error(cx, WITC_SPAN_NONE,
+                 "package `%s` is defined in two different locations:\n  * %s\n  * %s", e.name,
+                 render_location(cx, p->name_span),
                  render_location(cx, es.items[prev].pkg->name_span));
         return WITC_ID_NONE;
       }

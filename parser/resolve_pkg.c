@@ -65,7 +65,6 @@ typedef struct scope {
 /* The top-level items of one file (or of one nested package block). */
 typedef struct decl_list {
   witc_vec(const ast_item *) items;
-  uint32_t file_index;
 } decl_list;
 
 typedef struct pkg_resolver {
@@ -97,7 +96,6 @@ typedef struct pkg_resolver {
   const ast_interface **iface_ast;
   const ast_world **world_ast;
   uint32_t *iface_file, *world_file;
-  uint32_t niface_ast, nworld_ast;
 
   /* The types arena while resolving: segments that never move (so no growth copies of
    * the largest arena), flattened into pkg->types at the end. */
@@ -124,13 +122,15 @@ static bool fail(pkg_resolver *r, witc_span span, const char *fmt, ...) {
 
 /* ---- conversions ---------------------------------------------------------------------- */
 
-static witc_version conv_version(const ast_version *v) {
-  return (witc_version){v->major, v->minor, v->patch, v->pre, v->build, v->text};
+/* The model's version text is NUL-terminated (the AST's is a slice of the source). */
+static witc_version conv_version(pkg_resolver *r, const ast_version *v) {
+  return (witc_version){v->major, v->minor,   v->patch,
+                        v->pre,   v->build, witc_str_dup(r->arena, v->text)};
 }
 
-static witc_package_name conv_pkg_name(const ast_package_name *n) {
+static witc_package_name conv_pkg_name(pkg_resolver *r, const ast_package_name *n) {
   witc_package_name out = {n->ns.name, n->name.name, n->has_version, {0}};
-  if (n->has_version) out.version = conv_version(&n->version);
+  if (n->has_version) out.version = conv_version(r, &n->version);
   return out;
 }
 
@@ -256,7 +256,7 @@ static bool get_stability(pkg_resolver *r, const ast_attrs *attrs, witc_stabilit
     return fail(r, attr_name_span(r, since), "cannot specify both @since and @unstable");
   if (since) {
     out->kind = WITC_STAB_STABLE;
-    out->since = conv_version(&since->version);
+    out->since = conv_version(r, &since->version);
   } else if (unstable) {
     out->kind = WITC_STAB_UNSTABLE;
     out->feature = unstable->feature.name;
@@ -267,7 +267,7 @@ static bool get_stability(pkg_resolver *r, const ast_attrs *attrs, witc_stabilit
   }
   if (deprecated) {
     out->has_deprecated = true;
-    out->deprecated = conv_version(&deprecated->version);
+    out->deprecated = conv_version(r, &deprecated->version);
   }
   return true;
 }
@@ -455,7 +455,7 @@ static bool foreign_dep_visit(pkg_resolver *r, const ast_id *owner, const ast_at
   if (!get_stability(r, attrs, &stab)) return false;
 
   witc_unresolved_package *pkg = r->pkg;
-  witc_package_name pname = conv_pkg_name(&path->pkg);
+  witc_package_name pname = conv_pkg_name(r, &path->pkg);
   witc_str key = witc_str_c(witc_package_name_str(r->arena, &pname));
   uint32_t di = 0;
   if (!witc_strmap_get(&r->dep_index, key, &di)) {
@@ -495,7 +495,7 @@ static bool populate_foreign_deps(pkg_resolver *r) {
 
 /* The placeholder a foreign path refers to (it exists: populate_foreign_deps made it). */
 static item_ref foreign_item_of(pkg_resolver *r, const ast_use_path *path) {
-  witc_package_name pname = conv_pkg_name(&path->pkg);
+  witc_package_name pname = conv_pkg_name(r, &path->pkg);
   witc_str key = witc_str_c(witc_package_name_str(r->arena, &pname));
   uint32_t di = 0, ii = 0;
   witc_strmap_get(&r->dep_index, key, &di);
@@ -700,7 +700,6 @@ static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *wor
 
   /* Allocate in that order. */
   witc_strmap ids = {0};
-  r->niface_ast = r->nworld_ast = 0;
   for (uint32_t k = 0; k < decls.len; k++) {
     const decl_info *d = &decls.items[order[k]];
     const ast_id *name = decl_name(d->item);
@@ -1778,7 +1777,7 @@ bool witc_resolve_package(witc_arena *arena, witc_source_map *map, ast_file **fi
   resolver_init(&main, arena, map, diags, context, &out->main);
   for (uint32_t f = 0; f < nfiles; f++) {
     const ast_file *file = files[f];
-    decl_list dl = {{0}, file->file_index};
+    decl_list dl = {{0}};
     for (uint32_t i = 0; i < file->items.len; i++) {
       const ast_item *it = &file->items.items[i];
       if (it->kind != AST_ITEM_PACKAGE) {
@@ -1791,7 +1790,7 @@ bool witc_resolve_package(witc_arena *arena, witc_source_map *map, ast_file **fi
       pkg_resolver sub;
       resolver_init(&sub, arena, map, diags, context, &nested);
       witc_vec_push(arena, &nested.files, file->file_index);
-      decl_list ndl = {{0}, file->file_index};
+      decl_list ndl = {{0}};
       for (uint32_t j = 0; j < np->items.len; j++) {
         const ast_item *nit = &np->items.items[j];
         if (nit->kind == AST_ITEM_PACKAGE)

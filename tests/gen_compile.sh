@@ -127,7 +127,8 @@ if [ $have_wasi = 1 ]; then
     mkdir -p "$d/inc"
     if [ "$n" = vtx ]; then
       args=(--protocol 2.2.1)
-      cp "$root/tests/e2e/vtx/plugin.h" "$d/inc/notes.h" 2>/dev/null || { echo "note: no tests/e2e/vtx/plugin.h: $n guest skipped"; continue; }
+      cp "$root/tests/e2e/vtx/notes.h" "$d/inc/notes.h" 2>/dev/null ||
+        { echo "note: no tests/e2e/vtx/notes.h: $n guest skipped"; continue; }
     else
       wit="$root/tests/e2e/$n/world.wit"
       [ -f "$wit" ] || { echo "note: no $wit: $n guest skipped"; continue; }

@@ -6,7 +6,8 @@
 # import (tests/gen_stubs.mjs), link a freestanding wasm32 core module with clang + wasm-ld,
 # then embed the world's WIT and create the component with jco's wasm-tools
 # (componentEmbed + componentNew, which validates every core import and export name and
-# signature against the world). Prints `N passed, N failed`; exit 1 on failure.
+# signature against the world); then run the example guests freestanding (see the end). Prints
+# `N passed, N failed`; exit 1 on failure.
 #
 # Usage: tests/gen_validate.sh [WITC]   (needs ../shared/oracle/setup.sh to have run)
 set -u
@@ -70,6 +71,40 @@ for m in legacy standard32; do
     done
   done
 done
+
+# Freestanding at run time: the example guests of testdata/gen/guests on fresh bindings,
+# built with -DWITC_FREESTANDING and no libc at all (testdata/gen/guests/free_shim.c puts malloc
+# on the generated allocator), run by the JavaScript hosts of tests/e2e (which check every value
+# and that each call leaves the heap where it was). tests/e2e.sh runs the wasi-libc builds.
+E2E="$root/tests/e2e"
+if [ -f "$E2E/node_modules/@bytecodealliance/jco/package.json" ]; then
+  for n in types resources fixed; do
+    g="$root/testdata/gen/guests/${n}_guest.c"
+    [ -f "$g" ] && [ -f "$E2E/$n/world.wit" ] && [ -f "$E2E/$n/host.mjs" ] || continue
+    d="$out/free-$n"
+    mkdir -p "$d"
+    if ! "$WITC" gen c -o "$d/gen" "$E2E/$n/world.wit" >"$d/log" 2>&1; then
+      bad "freestanding $n: witc gen c"; head -5 "$d/log"; continue
+    fi
+    if ! clang --target=wasm32-wasi --sysroot=/usr -nostdlib -DWITC_FREESTANDING -O2 -Wall -Wextra \
+      -Werror -Wl,--no-entry -I "$d/gen" -I "$E2E/lib" -o "$d/core.wasm" "$g" "$d/gen/$n.c" \
+      "$root/testdata/gen/guests/free_shim.c" >"$d/log" 2>&1; then
+      bad "freestanding $n: build"; head -10 "$d/log"; continue
+    fi
+    if ! node "$E2E/lib/build.mjs" "$d/core.wasm" "$E2E/$n/world.wit" "$n" "$d" --adapter none \
+      --name "$n" >"$d/log" 2>&1; then
+      bad "freestanding $n: componentize"; tail -5 "$d/log"; continue
+    fi
+    if E2E_QUIET=1 node "$E2E/$n/host.mjs" "$d/js" "$n" >"$d/log" 2>&1 &&
+      grep -q '^[0-9]* passed, 0 failed$' "$d/log"; then
+      pass=$((pass + 1))
+    else
+      bad "freestanding $n: run ($(grep -E '^[0-9]+ passed' "$d/log" | tail -1))"; grep -v '^ok ' "$d/log" | head -10
+    fi
+  done
+else
+  echo "note: tests/e2e/node_modules is not installed (tests/e2e.sh installs it): freestanding runs skipped"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,6 +1,7 @@
 /* test_json.c: the JSON back end on models built by hand (docs/resolve-json.md). The
  * corpus comparison (tests/json_corpus.sh) checks it on real resolver output. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../codegen/json.h"

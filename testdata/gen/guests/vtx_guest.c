@@ -1,9 +1,6 @@
 /* vtx_guest.c: the "notes" VTX plugin of tests/e2e/vtx on the bindings of `witc gen c` for the bundled
  * vtx:api 2.2.1 `plugin` world: the same plugin as tests/e2e/vtx/raw.c, written against the generated
- * API. notes.h is tests/e2e/vtx/plugin.h under another name (the generated header is plugin.h
- * too); with that it passes tests/e2e.sh as tests/e2e/vtx/guest.c. */
-/* guest.c: the "notes" VTX plugin (notes.h = tests/e2e/vtx/plugin.h) on witc's bindings for the
- * bundled vtx:api 2.2.1 `plugin` world (same behaviour as raw.c). */
+ * API (notes.h is tests/e2e/vtx/notes.h). It passes tests/e2e.sh as tests/e2e/vtx/guest.c. */
 #include <time.h>
 #include "notes.h"
 #include <plugin.h> /* the generated bindings (-I <gen dir>) */

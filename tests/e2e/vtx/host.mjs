@@ -95,9 +95,22 @@ t.eq('get-migrations', t.run('get-migrations', () => root.getMigrations()), [
 ]);
 
 // ---- requests
-/** Sends a request; checks status, body text (or bytes, or none), the SQL sent, and buffers. */
+/** The guest's heap in bytes, from GET /debug ("ok heap=<n>"). */
+function heap() {
+  const r = root.handle({ method: 'GET', path: '/debug', query: '' });
+  const text = r.body instanceof Buffer ? dec.decode(r.body.bytes) : '';
+  if (r.body instanceof Buffer) liveBufs.delete(r.body.id);
+  const m = /^ok heap=(-?\d+)$/.exec(text);
+  if (!m) throw new Error(`GET /debug answered ${r.status} ${show(text)}`);
+  return Number(m[1]);
+}
+t.run('GET /debug (warm-up: stdio and the WASI adapter allocate once)', () => heap());
+const heap0 = t.run('GET /debug', () => heap());
+
+/** Sends a request; checks status, body text (or bytes, or none), the SQL sent, buffers, heap. */
 function request(method, path, query, want) {
   const label = `${method} ${path}${query ? '?' + query : ''}`;
+  const heapBefore = heap();
   statements.length = 0;
   const before = new Set(liveBufs.keys());
   const resp = t.run(label, () => root.handle({ method, path, query }));
@@ -113,6 +126,8 @@ function request(method, path, query, want) {
   const leaked = [...liveBufs.keys()].filter((id) => !before.has(id) && id !== body?.id);
   t.eq(`${label}: buffers dropped`, leaked, []);
   if (body instanceof Buffer) liveBufs.delete(body.id);   // the host is done with the body
+  const heapAfter = heap();
+  t.check(`${label}: heap`, heapAfter === heapBefore, `guest heap ${heapAfter} after, ${heapBefore} before`);
 }
 const text = (val) => ({ tag: 'text', val });
 const integer = (val) => ({ tag: 'integer', val });
@@ -146,14 +161,16 @@ request('GET', '/files/tiny/head', 'n=10', { status: 200, body: 'size=2 head=dea
 request('GET', '/files/empty/head', '', { status: 200, body: 'size=0 head=' });
 request('GET', '/files/gone/head', '', { status: 404 });
 request('GET', '/files/a/b', '', { status: 404 });
-request('GET', '/debug', '', { status: 200, body: 'ok' });
 request('PUT', '/notes', '', { status: 404, sql: [] });
 request('GET', '/ünïcode/路径', 'q=✓', { status: 404, sql: [] });
 
 // ---- authenticate (the inline result: ok is the value, err throws with the u16 as payload)
 function auth(label, headers, want) {
   let got, err;
+  const heapBefore = heap();
   try { got = root.authenticate(headers); } catch (e) { err = e; }
+  const heapAfter = heap();
+  t.check(`authenticate ${label}: heap`, heapAfter === heapBefore, `guest heap ${heapAfter} after, ${heapBefore} before`);
   if (typeof want === 'number') t.eq(`authenticate ${label}`, err?.payload ?? `returned ${show(got)}`, want);
   else if (err) t.check(`authenticate ${label}`, false, `threw ${err?.payload ?? err}`);
   else t.eq(`authenticate ${label}`, got, want);
@@ -172,6 +189,13 @@ auth('unicode user', [['authorization', 'Bearer secret-zoë']],
 auth('many headers', Array.from({ length: 500 }, (_, i) => [`x-h${i}`, 'v'.repeat(i)]).concat([['authorization', 'Bearer secret-bob']]),
   { userId: 'u-bob', username: 'bob', groups: ['users'], metadata: '{"token_length":10}' });
 
+for (const [label, fn] of [['get-manifest', () => root.getManifest()], ['get-migrations', () => root.getMigrations()],
+  ['get-resources', () => root.getResources()]]) {
+  const before = heap();
+  t.run(label, fn);
+  t.eq(`${label}: heap`, heap(), before);
+}
+t.eq('heap after every test', heap(), heap0);
 t.eq('buffers: none left alive', [...liveBufs.keys()], []);
 t.check('buffers: the plugin dropped the ones it opened', dropped > 0, `dropped ${dropped}`);
 t.done();

@@ -12,7 +12,8 @@
  *                                  an error -> 404 + buffer(<message>)
  *   GET    /files/UUID/head?n=K    open-file, then size() and read(0, K) (K defaults to 4) and drop
  *                                  it -> 200 + buffer("size=<size> head=<hex>"); an error -> 404
- *   GET    /debug                  logs to stderr, reads the monotonic clock (WASI) -> 200 + buffer("ok")
+ *   GET    /debug                  logs to stderr, reads the monotonic clock (WASI) -> 200 +
+ *                                  buffer("ok heap=<bytes on the guest's malloc heap>") (lib/heap.c)
  *   anything else                  404, no body
  * authenticate(headers): "authorization: Bearer secret-<user>" (header names in any case) ->
  *   ok({"u-<user>", <user>, ["users", "admins" if user is root, each x-group header value],

@@ -11,6 +11,7 @@
  *          authenticate (ptr len)->ptr, each with cabi_post_<name>; cabi_realloc; memory */
 #include <time.h>
 
+#include "heap.h"
 #include "notes.h"
 
 #define SIO "vtx:api/stream-io@1.2.6"
@@ -177,7 +178,9 @@ static response_t do_handle(span_t method, span_t path, span_t query) {
     struct timespec ts;
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) abort();
     fprintf(stderr, "[notes plugin] debug request (monotonic clock %s)\n", ts.tv_sec >= 0 ? "ok" : "odd");
-    return text_response(200, span_z("ok"));
+    char text[48];
+    int n = sprintf(text, "ok heap=%lld", (long long)e2e_heap_bytes());
+    return text_response(200, span(text, (size_t)n));
   }
   case R_NONE:
     break;
