@@ -134,6 +134,15 @@ static witc_package_name conv_pkg_name(pkg_resolver *r, const ast_package_name *
   return out;
 }
 
+/* The key of a foreign package: its formatted name ("ns:name@1.2.3"). */
+static witc_str dep_key(pkg_resolver *r, const ast_package_name *n) {
+  const char *k = n->has_version
+                      ? witc_arena_printf(r->arena, "%.*s:%.*s@%.*s", S(n->ns.name), S(n->name.name),
+                                          S(n->version.text))
+                      : witc_arena_printf(r->arena, "%.*s:%.*s", S(n->ns.name), S(n->name.name));
+  return witc_str_c(k);
+}
+
 /* ---- scopes --------------------------------------------------------------------------- */
 
 static scope_entry *scope_get(scope *s, witc_str name) {
@@ -455,14 +464,13 @@ static bool foreign_dep_visit(pkg_resolver *r, const ast_id *owner, const ast_at
   if (!get_stability(r, attrs, &stab)) return false;
 
   witc_unresolved_package *pkg = r->pkg;
-  witc_package_name pname = conv_pkg_name(r, &path->pkg);
-  witc_str key = witc_str_c(witc_package_name_str(r->arena, &pname));
+  witc_str key = dep_key(r, &path->pkg);
   uint32_t di = 0;
   if (!witc_strmap_get(&r->dep_index, key, &di)) {
     di = pkg->foreign_deps.len;
     witc_foreign_dep dep;
     memset(&dep, 0, sizeof dep);
-    dep.name = pname;
+    dep.name = conv_pkg_name(r, &path->pkg);
     dep.span = path->pkg.span;
     witc_vec_push(r->arena, &pkg->foreign_deps, dep);
     witc_vec_push(r->arena, &r->dep_item_index, ((witc_strmap){0}));
@@ -495,8 +503,7 @@ static bool populate_foreign_deps(pkg_resolver *r) {
 
 /* The placeholder a foreign path refers to (it exists: populate_foreign_deps made it). */
 static item_ref foreign_item_of(pkg_resolver *r, const ast_use_path *path) {
-  witc_package_name pname = conv_pkg_name(r, &path->pkg);
-  witc_str key = witc_str_c(witc_package_name_str(r->arena, &pname));
+  witc_str key = dep_key(r, &path->pkg);
   uint32_t di = 0, ii = 0;
   witc_strmap_get(&r->dep_index, key, &di);
   witc_strmap_get(&r->dep_item_index.items[di], path->name.name, &ii);
@@ -1708,7 +1715,7 @@ static witc_span header_docs_span(pkg_resolver *r, uint32_t file_index) {
 /* Resolver::push for a file's header: names must agree, one header may carry docs. */
 static bool push_header(pkg_resolver *r, const ast_package_name *name, witc_span span,
                         witc_str docs, uint32_t file_index) {
-  witc_package_name cur = conv_pkg_name(name);
+  witc_package_name cur = conv_pkg_name(r, name);
   if (r->has_name && !witc_package_name_eq(&cur, &r->pkg->name))
     return fail(r, span, "package identifier `%s` does not match previous package name of `%s`",
                 witc_package_name_str(r->arena, &cur),

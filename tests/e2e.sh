@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # e2e.sh: end-to-end runtime tests of the C bindings that `witc gen c` writes.
 #
-# Usage: tests/e2e.sh [--keep] [--only raw|gen] WITC [NAME...]
+# Usage: tests/e2e.sh [--keep] [--only raw|gen|gen32] WITC [NAME...]
 #
 # For each test world tests/e2e/<NAME>/ (types, resources, fixed, vtx) and each guest it has:
 #   gen  guest.c on the bindings of `WITC gen c --world W -o DIR WIT` (needs a witc with gen c)
+#   gen32  the same with `--mangling standard32` (the cm32p2 core names)
 #   raw  raw.c, the same guest written by hand against the raw canonical ABI (no witc): the
 #        control that proves the pipeline and the host independently of the generator
 # the script
@@ -36,14 +37,14 @@ NAMES=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep) KEEP=1 ;;
-    --only) ONLY=${2:?--only raw|gen}; shift ;;
+    --only) ONLY=${2:?--only raw|gen|gen32}; shift ;;
     -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
     *) if [ -z "$WITC" ]; then WITC=$1; else NAMES+=("$1"); fi ;;
   esac
   shift
 done
-[ -n "$WITC" ] || { echo "usage: tests/e2e.sh [--keep] [--only raw|gen] WITC [NAME...]" >&2; exit 2; }
+[ -n "$WITC" ] || { echo "usage: tests/e2e.sh [--keep] [--only raw|gen|gen32] WITC [NAME...]" >&2; exit 2; }
 case "$WITC" in /*) ;; *) WITC="$PWD/$WITC" ;; esac
 
 skip() { echo "e2e: SKIP: $*"; echo "0 passed, 0 failed"; exit 0; }
@@ -110,10 +111,12 @@ run_one() {
   local d="$OUT/$name/$variant" src msg stage
   rm -rf "$d"; mkdir -p "$d"
   local -a srcs=("$E2E/lib/heap.c") incs=(-I "$E2E/lib")
-  if [ "$variant" = gen ]; then
+  if [ "$variant" != raw ]; then
     src="$E2E/$name/guest.c"
     stage=generate
-    if ! msg=$("$WITC" gen c --world "$world" -o "$d/gen" "$wit" 2>&1); then
+    local -a mangling=()
+    [ "$variant" = gen32 ] && mangling=(--mangling standard32)
+    if ! msg=$("$WITC" gen c "${mangling[@]}" --world "$world" -o "$d/gen" "$wit" 2>&1); then
       fail_run "$name/$variant" "$stage" "$msg"; return
     fi
     [ -z "$msg" ] || printf '%s\n' "$msg" | sed 's/^/   witc: /'
@@ -170,12 +173,12 @@ for entry in "${WORLDS[@]}"; do
   [ -d "$E2E/$name" ] || continue
   if [ ! -f "$wit" ]; then note "FAIL $name: no WIT at $wit"; FAILED=$((FAILED + 1)); continue; fi
   echo "== $name: world $world of ${wit#"$ROOT"/}"
-  for variant in raw gen; do
+  for variant in raw gen gen32; do
     [ -z "$ONLY" ] || [ "$ONLY" = "$variant" ] || continue
     if [ "$variant" = raw ] && [ ! -f "$E2E/$name/raw.c" ]; then continue; fi
-    if [ "$variant" = gen ]; then
+    if [ "$variant" != raw ]; then
       [ -f "$E2E/$name/guest.c" ] || continue
-      if [ "$GEN_OK" = 0 ]; then note "SKIP $name/gen: $GEN_WHY"; continue; fi
+      if [ "$GEN_OK" = 0 ]; then note "SKIP $name/$variant: $GEN_WHY"; continue; fi
     fi
     run_one "$name" "$wit" "$world" "$variant"
   done

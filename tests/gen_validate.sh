@@ -9,7 +9,8 @@
 # signature against the world); then run the example guests freestanding (see the end). Prints
 # `N passed, N failed`; exit 1 on failure.
 #
-# Usage: tests/gen_validate.sh [WITC]   (needs ../shared/oracle/setup.sh to have run)
+# Usage: tests/gen_validate.sh [WITC]   (jco: ../shared/oracle/setup.sh, or tests/e2e's npm ci;
+# without either it says so and passes nothing)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -23,8 +24,15 @@ fail=0
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 oracle_home="${WIT_ORACLE_HOME:-$HOME/.cache/wit-oracle}"
-if ! command -v node >/dev/null || [ ! -f "$COMPONENTIZE" ] || [ ! -d "$oracle_home/node_modules/@bytecodealliance/jco" ]; then
-  echo "note: the reference checker is not available (run $SHARED/oracle/setup.sh)"
+E2E="$root/tests/e2e"
+# componentize CORE WIT WORLD OUTDIR: embed + new (validating), with the reference checker's
+# jco when it is set up, else with tests/e2e's pinned copy of the same jco.
+if command -v node >/dev/null && [ -f "$COMPONENTIZE" ] && [ -d "$oracle_home/node_modules/@bytecodealliance/jco" ]; then
+  componentize() { node "$COMPONENTIZE" "$1" "$2" "$3" "$4/component.wasm"; }
+elif command -v node >/dev/null && [ -f "$E2E/node_modules/@bytecodealliance/jco/package.json" ]; then
+  componentize() { node "$E2E/lib/build.mjs" "$1" "$2" "$3" "$4" --adapter none; }
+else
+  echo "note: no jco to validate with (run $SHARED/oracle/setup.sh, or tests/e2e.sh once)"
   echo "0 passed, 0 failed"
   exit 0
 fi
@@ -47,7 +55,7 @@ validate() {
     -o "$d/core.wasm" "$d/$base.c" "$d/${base}_stubs.c" >"$d/log" 2>&1; then
     bad "$name: link"; head -10 "$d/log"; return
   fi
-  if node "$COMPONENTIZE" "$d/core.wasm" "$wit" "$world" "$d/component.wasm" >"$d/log" 2>&1; then
+  if componentize "$d/core.wasm" "$wit" "$world" "$d" >"$d/log" 2>&1; then
     pass=$((pass + 1))
   else
     bad "$name: componentize"; head -5 "$d/log"
@@ -76,7 +84,6 @@ done
 # built with -DWITC_FREESTANDING and no libc at all (testdata/gen/guests/free_shim.c puts malloc
 # on the generated allocator), run by the JavaScript hosts of tests/e2e (which check every value
 # and that each call leaves the heap where it was). tests/e2e.sh runs the wasi-libc builds.
-E2E="$root/tests/e2e"
 if [ -f "$E2E/node_modules/@bytecodealliance/jco/package.json" ]; then
   for n in types resources fixed; do
     g="$root/testdata/gen/guests/${n}_guest.c"
