@@ -611,10 +611,6 @@ static bool toposort(pkg_resolver *r, const char *kind, const witc_strmap *index
 
 /* ---- the package's interfaces and worlds (populate_ast_items) -------------------------- */
 
-typedef struct decl_info {
-  const ast_item *item;
-  uint32_t file;
-} decl_info;
 
 /* The file name space entry: where a top-level name points (a local declaration or the
  * target of a top-level `use`, or a foreign item). */
@@ -656,7 +652,7 @@ static const ast_id *decl_name(const ast_item *it) {
 }
 
 static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *world_order) {
-  witc_vec(decl_info) decls = {0};
+  witc_vec(const ast_item *) decls = {0}; /* interfaces and worlds, declaration order */
   witc_strmap pkg_names = {0};
 
   /* Interface and world names are unique across the whole package. */
@@ -668,7 +664,7 @@ static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *wor
       const ast_id *name = decl_name(it);
       if (!witc_strmap_put(&pkg_names, r->arena, name->name, decls.len, NULL))
         return fail(r, name->span, "duplicate item named `%.*s`", S(name->name));
-      witc_vec_push(r->arena, &decls, ((decl_info){it, f}));
+      witc_vec_push(r->arena, &decls, it);
     }
   }
 
@@ -708,10 +704,10 @@ static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *wor
   /* Allocate in that order. */
   witc_strmap ids = {0};
   for (uint32_t k = 0; k < decls.len; k++) {
-    const decl_info *d = &decls.items[order[k]];
-    const ast_id *name = decl_name(d->item);
+    const ast_item *d = decls.items[order[k]];
+    const ast_id *name = decl_name(d);
     item_ref ref = {false, WITC_ID_NONE};
-    if (d->item->kind == AST_ITEM_INTERFACE) {
+    if (d->kind == AST_ITEM_INTERFACE) {
       ref = (item_ref){false, alloc_interface(r, name->span, false)};
       r->pkg->interfaces.items[ref.id].name = name->name;
       witc_vec_push(r->arena, iface_order, ref.id);

@@ -31,6 +31,8 @@ const SMALL = ['read', 'write', 'exec'];
 const MEDIUM = Array.from({ length: 12 }, (_, i) => `m${i}`);
 const LARGE = Array.from({ length: 20 }, (_, i) => `l${i}`);
 const COLORS = ['red', 'green', 'blue', 'alpha'];
+const FULL = Array.from({ length: 32 }, (_, i) => `f${i}`);
+const BIG = Array.from({ length: 300 }, (_, i) => `e${i}`);
 
 const F = {
   notBool: (x) => !x,
@@ -78,6 +80,16 @@ const F = {
   flipSmall: (f) => { const x = ~bits(f, SMALL) & 7; return fromBits(((x << 1) | (x >> 2)) & 7, SMALL); },
   flipMedium: (f) => fromBits(~bits(f, MEDIUM) & 0xfff, MEDIUM),
   flipLarge: (f) => fromBits(~bits(f, LARGE) & 0xfffff, LARGE),
+  flipFull: (f) => fromBits(~bits(f, FULL) >>> 0, FULL),
+  nextBig: (e) => BIG[(BIG.indexOf(e) + 7) % 300],
+  bag: (shapes, names, deep) => [
+    shapes.map((x) => F.nextShape(x)),
+    names.map((n) => (n === undefined ? '?' : bytes(n) < 6 ? n + '!' : undefined)),
+    deep === undefined ? { tag: 'ok', val: [] }
+      : deep.tag === 'err' ? undefined
+      : deep.val.length < 2 ? { tag: 'ok', val: [...deep.val, 'x'] }
+      : { tag: 'err', val: [deep.val.length, deep.val.join(',')] },
+  ],
 };
 
 // ---- the imports: F, or the documented host behaviour; every call is recorded
@@ -171,7 +183,7 @@ fcall('scalars(edges)', 'scalars', 255, 127, 65535, 32767, 0xffffffff, 0x7ffffff
 fcall('scalars(mins)', 'scalars', 0, -128, 0, -32768, 0, -0x80000000, 0n, -(2n ** 63n), 0, -0, true, '\u{d7ff}');
 
 // ---- strings
-for (const s of ['', 'abc', 'héllo wörld', '日本語テキスト', '🦀 crab 🦀', 'a'.repeat(100000) + 'é'])
+for (const s of ['', 'abc', 'nul\0byte', 'héllo wörld', '日本語テキスト', '🦀 crab 🦀', 'a'.repeat(100000) + 'é'])
   fcall(`rev-append(${JSON.stringify(s.slice(0, 16))}${s.length > 16 ? '...' : ''})`, 'revAppend', s);
 for (const [parts, sep] of [[['a', 'b', 'c'], ', '], [[], '-'], [[''], ''], [['ü', '', '🦀', 'x'.repeat(5000)], '→']]) {
   const rev = parts.slice().reverse();
@@ -238,6 +250,19 @@ for (const c of COLORS) fcall(`next-color(${c})`, 'nextColor', c);
 for (const f of [{}, { read: true }, { write: true, exec: true }, { read: true, write: true, exec: true }]) fcall(`flip-small(${show(f)})`, 'flipSmall', f);
 for (const b of [0, 1, 0x800, 0xfff, 0x5a5]) fcall(`flip-medium(0x${b.toString(16)})`, 'flipMedium', fromBits(b, MEDIUM));
 for (const b of [0, 1, 0x80000, 0xfffff, 0xa5a5a]) fcall(`flip-large(0x${b.toString(16)})`, 'flipLarge', fromBits(b, LARGE));
+for (const b of [0, 1, 0x80000000, 0xffffffff, 0x7fffffff, 0xdeadbeef]) fcall(`flip-full(0x${b.toString(16)})`, 'flipFull', fromBits(b, FULL));
+for (const e of ['e0', 'e1', 'e255', 'e256', 'e292', 'e299']) fcall(`next-big(${e})`, 'nextBig', e);
+{
+  const shapes = [{ tag: 'label', val: 'héllo' }, { tag: 'nothing' }, { tag: 'count', val: 42n }, { tag: 'square', val: 2.5 },
+    { tag: 'circle', val: 0.25 }, { tag: 'at', val: { x: 1000, y: -1 } }, { tag: 'pair', val: [1, 2] }];
+  fcall('bag(empty)', 'bag', [], [], undefined);
+  fcall('bag(some of each)', 'bag', shapes, ['ab', undefined, 'long name', ''], { tag: 'ok', val: ['a'] });
+  fcall('bag(err)', 'bag', [shapes[0]], [undefined], { tag: 'err', val: [3, 'x,y'] });
+  fcall('bag(ok with 3)', 'bag', [], ['ü'], { tag: 'ok', val: ['p', 'q', 'r'] });
+  fcall('bag(ok empty)', 'bag', [], [], { tag: 'ok', val: [] });
+  fcall('bag(large)', 'bag', Array.from({ length: 700 }, (_, i) => shapes[i % shapes.length]),
+    Array.from({ length: 500 }, (_, i) => (i % 3 ? `n${i}` : undefined)), { tag: 'ok', val: ['only'] });
+}
 for (const xs of [new BigUint64Array(0), BigUint64Array.of(1n, 2n, 3n), BigUint64Array.of(2n ** 63n, 2n ** 63n + 1n, 5n)]) {
   const doubled = BigUint64Array.from(xs, (x) => wrapU64(x * 2n));
   call(`sum-ids(${xs.length})`, 'sumIds', [xs], { want: wrapU64(doubled.reduce((a, x) => a + x, 0n) + 1n), wantImport: [doubled] });

@@ -610,6 +610,121 @@ EXPORT("flip-small") int32_t exp_flip_small(int32_t f) { return flip_small((uint
 EXPORT("flip-medium") int32_t exp_flip_medium(int32_t f) { return ~imp_flip_medium(~f & 0xFFF) & 0xFFF; }
 EXPORT("flip-large") int32_t exp_flip_large(int32_t f) { return ~imp_flip_large(~f & 0xFFFFF) & 0xFFFFF; }
 
+IMPORT("flip-full") extern int32_t imp_flip_full(int32_t);
+EXPORT("flip-full") int32_t exp_flip_full(int32_t f) { return ~imp_flip_full(~f); }
+
+IMPORT("next-big") extern int32_t imp_next_big(int32_t);
+EXPORT("next-big") int32_t exp_next_big(int32_t e) { return (imp_next_big((e + 7) % 300) + 7) % 300; }
+
+/* bag: list<shape> (16-byte elements), list<option<string>> (12-byte elements) and
+ * option<result<list<string>, tuple<u8, string>>> (20 bytes: disc @0, result @4 = disc @4,
+ * payload @8; flat [opt disc, result disc, p0, p1, p2] with the payloads joined:
+ * ok(list) = (ptr, len, 0), err((n, s)) = (n, s.ptr, s.len)) */
+typedef struct { shape_t *ptr; size_t len; } shapes_t;
+typedef struct { opt_str_t *ptr; size_t len; } opt_strs_t;
+typedef struct { uint8_t is_err; union { strs_t ok; struct { uint8_t n; str_t s; } err; } val; } deep_res_t;
+typedef struct { uint8_t is_some; deep_res_t val; } deep_t;
+typedef struct { shapes_t shapes; opt_strs_t names; deep_t deep; } bag_t;
+_Static_assert(sizeof(deep_t) == 20 && sizeof(bag_t) == 36 && sizeof(opt_str_t) == 12, "bag layout");
+
+static shapes_t shapes_f(const shapes_t *in) {
+  shapes_t r = { xalloc(in->len * sizeof(shape_t)), in->len };
+  for (size_t i = 0; i < in->len; i++) r.ptr[i] = shape_f(&in->ptr[i]);
+  return r;
+}
+static void shapes_free(shapes_t *l) {
+  for (size_t i = 0; i < l->len; i++) shape_free(&l->ptr[i]);
+  xfree(l->ptr, l->len * sizeof(shape_t));
+}
+static opt_str_t name_f(const opt_str_t *o) {
+  if (!o->is_some) return (opt_str_t){ 1, str_copy("?", 1) };
+  if (o->val.len < 6) return (opt_str_t){ 1, str_cat(o->val, "!", 1) };
+  return (opt_str_t){ 0, { NULL, 0 } };
+}
+static opt_strs_t names_f(const opt_strs_t *in) {
+  opt_strs_t r = { xalloc(in->len * sizeof(opt_str_t)), in->len };
+  for (size_t i = 0; i < in->len; i++) r.ptr[i] = name_f(&in->ptr[i]);
+  return r;
+}
+static void names_free(opt_strs_t *l) {
+  for (size_t i = 0; i < l->len; i++) if (l->ptr[i].is_some) str_free(&l->ptr[i].val);
+  xfree(l->ptr, l->len * sizeof(opt_str_t));
+}
+static deep_t deep_f(const deep_t *d) {
+  deep_t r;
+  memset(&r, 0, sizeof r);
+  if (!d->is_some) { r.is_some = 1; r.val.val.ok = (strs_t){ (str_t *)8, 0 }; return r; }
+  if (d->val.is_err) return r;
+  const strs_t *l = &d->val.val.ok;
+  r.is_some = 1;
+  if (l->len < 2) {
+    r.val.val.ok.len = l->len + 1;
+    r.val.val.ok.ptr = xalloc((l->len + 1) * sizeof(str_t));
+    for (size_t i = 0; i < l->len; i++) r.val.val.ok.ptr[i] = str_copy(l->ptr[i].ptr, l->ptr[i].len);
+    r.val.val.ok.ptr[l->len] = str_copy("x", 1);
+    return r;
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < l->len; i++) n += l->ptr[i].len + (i ? 1 : 0);
+  str_t s = { xalloc(n), n };
+  size_t o = 0;
+  for (size_t i = 0; i < l->len; i++) {
+    if (i) s.ptr[o++] = ',';
+    if (l->ptr[i].len) memcpy(s.ptr + o, l->ptr[i].ptr, l->ptr[i].len);
+    o += l->ptr[i].len;
+  }
+  r.val.is_err = 1;
+  r.val.val.err.n = (uint8_t)l->len;
+  r.val.val.err.s = s;
+  return r;
+}
+static void deep_free(deep_t *d) {
+  if (!d->is_some) return;
+  if (d->val.is_err) str_free(&d->val.val.err.s); else strs_free(&d->val.val.ok);
+}
+static deep_t deep_lift(int32_t some, int32_t err, int32_t p0, int32_t p1, int32_t p2) {
+  deep_t d;
+  memset(&d, 0, sizeof d);
+  d.is_some = (uint8_t)some;
+  if (!some) return d;
+  d.val.is_err = (uint8_t)err;
+  if (err) { d.val.val.err.n = (uint8_t)p0; d.val.val.err.s = (str_t){ (uint8_t *)(uintptr_t)p1, (size_t)p2 }; }
+  else d.val.val.ok = (strs_t){ (str_t *)(uintptr_t)p0, (size_t)p1 };
+  return d;
+}
+IMPORT("bag") extern void imp_bag(const shape_t *, size_t, const opt_str_t *, size_t,
+                                  int32_t, int32_t, int32_t, int32_t, int32_t, bag_t *ret);
+EXPORT("bag") bag_t *exp_bag(shape_t *sp, size_t sn, opt_str_t *np, size_t nn,
+                             int32_t some, int32_t err, int32_t p0, int32_t p1, int32_t p2) {
+  shapes_t shapes = { sp, sn };
+  opt_strs_t names = { np, nn };
+  deep_t deep = deep_lift(some, err, p0, p1, p2);
+  bag_t a = { shapes_f(&shapes), names_f(&names), deep_f(&deep) };
+  shapes_free(&shapes);
+  names_free(&names);
+  deep_free(&deep);
+  int32_t q[3] = { 0, 0, 0 };
+  if (a.deep.is_some) {
+    if (a.deep.val.is_err) { q[0] = a.deep.val.val.err.n; q[1] = (int32_t)(uintptr_t)a.deep.val.val.err.s.ptr; q[2] = (int32_t)a.deep.val.val.err.s.len; }
+    else { q[0] = (int32_t)(uintptr_t)a.deep.val.val.ok.ptr; q[1] = (int32_t)a.deep.val.val.ok.len; }
+  }
+  bag_t r;
+  imp_bag(a.shapes.ptr, a.shapes.len, a.names.ptr, a.names.len, a.deep.is_some, a.deep.is_some ? a.deep.val.is_err : 0,
+          q[0], q[1], q[2], &r);
+  shapes_free(&a.shapes);
+  names_free(&a.names);
+  deep_free(&a.deep);
+  bag_t *ret = xalloc(sizeof *ret);
+  ret->shapes = shapes_f(&r.shapes);
+  ret->names = names_f(&r.names);
+  ret->deep = deep_f(&r.deep);
+  shapes_free(&r.shapes);
+  names_free(&r.names);
+  deep_free(&r.deep);
+  return ret;
+}
+POST("bag") void post_bag(bag_t *ret) { shapes_free(&ret->shapes); names_free(&ret->names); deep_free(&ret->deep); free(ret); }
+
 IMPORT("sum-ids") extern int64_t imp_sum_ids(const uint64_t *, size_t);
 EXPORT("sum-ids") int64_t exp_sum_ids(uint64_t *xs, size_t n) {
   for (size_t i = 0; i < n; i++) xs[i] *= 2;
