@@ -119,7 +119,10 @@ run_one() {
     if ! msg=$("$WITC" gen c "${mangling[@]}" --world "$world" -o "$d/gen" "$wit" 2>&1); then
       fail_run "$name/$variant" "$stage" "$msg"; return
     fi
-    [ -z "$msg" ] || printf '%s\n' "$msg" | sed 's/^/   witc: /'
+    if [ -n "$msg" ]; then                 # notes (renames): kept, shown with E2E_VERBOSE=1
+      printf '%s\n' "$msg" > "$d/witc.log"
+      [ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/   witc: /' "$d/witc.log"
+    fi
     local c
     for c in "$d"/gen/*.c; do [ -f "$c" ] && srcs+=("$c"); done
     incs+=(-I "$d/gen")

@@ -77,9 +77,17 @@ if stage "ASan+UBSan build (clang)" build build-asan clang -DWITC_SANITIZE=ON -D
   stage "vtx history and WASI (ASan+UBSan)" bash tests/vtx_history.sh build-asan/witc
   stage "golden (ASan+UBSan)" bash tests/golden.sh build-asan/witc
   stage "robustness (ASan+UBSan)" bash tests/robustness.sh build-asan/witc
+  # The back ends and the rule fixtures under the sanitizers too (json, fmt, gen c).
+  for h in rules json_corpus fmt_roundtrip gen_compile; do
+    [[ -f tests/$h.sh ]] && stage "$h.sh (ASan+UBSan)" bash "tests/$h.sh" build-asan/witc
+  done
 fi
 
 printf '\n==== summary\n'
 printf '%s\n' "${results[@]}"
+npass=0 nfail=0
+for r in "${results[@]}"; do [[ $r == PASS* ]] && npass=$((npass + 1)) || nfail=$((nfail + 1)); done
 if ((status == 0)); then echo "make test: all stages passed"; else echo "make test: FAILED"; fi
+# The closing line CI reads: stages, each of which printed its own count above.
+echo "stages: $npass passed, $nfail failed"
 exit $status

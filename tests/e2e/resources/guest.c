@@ -112,6 +112,42 @@ void exports_test_resources_guest_res_method_int_stack_items(istack_t *self, res
   }
 }
 
+int64_t exports_test_resources_guest_res_sum_all(exports_test_resources_guest_res_list_borrow_int_stack_t *stacks) {
+  int64_t sum = 0;
+  for (size_t i = 0; i < stacks->len; i++) sum += stack_sum(stacks->ptr[i]);   /* borrows are rep pointers */
+  return sum;
+}
+
+int32_t exports_test_resources_guest_res_peek_counter(test_resources_host_res_option_borrow_counter_t *c) {
+  return c->is_some ? test_resources_host_res_method_counter_get(c->val) : -1;   /* the glue ends the borrow */
+}
+
+void exports_test_resources_guest_res_make_holder(int32_t n, resources_string_t *tag, exports_test_resources_guest_res_holder_t *ret) {
+  ret->c = test_resources_host_res_constructor_counter(n);
+  ret->tag = *tag;                       /* move the argument's buffer into the result */
+  tag->ptr = NULL;
+  tag->len = 0;
+}
+
+int32_t exports_test_resources_guest_res_open_holder(exports_test_resources_guest_res_holder_t *h) {
+  /* read only: the glue drops the counter and frees the tag after this returns */
+  return test_resources_host_res_method_counter_get(lend(h->c)) + (int32_t)h->tag.len;
+}
+
+void exports_test_resources_guest_res_firsts(exports_test_resources_guest_res_list_option_own_int_stack_t *stacks, resources_list_option_s32_t *ret) {
+  ret->len = stacks->len;
+  if (stacks->len) {
+    ret->ptr = cabi_realloc(NULL, 0, _Alignof(resources_option_s32_t), stacks->len * sizeof(resources_option_s32_t));
+    memset(ret->ptr, 0, stacks->len * sizeof(resources_option_s32_t));
+  }
+  for (size_t i = 0; i < stacks->len; i++) {
+    if (!stacks->ptr[i].is_some) continue;
+    istack_t *s = rep(stacks->ptr[i].val);
+    if (s->len) { ret->ptr[i].is_some = true; ret->ptr[i].val = s->items[s->len - 1]; }
+  }
+  exports_test_resources_guest_res_list_option_own_int_stack_free(stacks);   /* drops them all now */
+}
+
 uint32_t exports_test_resources_guest_res_dropped(void) { return n_dropped; }
 uint32_t exports_test_resources_guest_res_live(void) { return n_live; }
 

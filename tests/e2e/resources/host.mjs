@@ -131,10 +131,36 @@ t.eq('larger destroyed a', g.dropped(), dla + 1);
 const win2 = g.larger(win, IntStack.fromList('c', Int32Array.of(11)));
 t.eq('larger keeps the first on a tie', win2.name(), 'b');
 
+// borrows in a list, an option of a borrow, own handles in a record and in options in a list
+{
+  const x = IntStack.fromList('x', Int32Array.of(1, 2, 3)), y = IntStack.fromList('y', Int32Array.of(-10));
+  t.eq('sum-all (list<borrow<int-stack>>)', t.run('sum-all', () => g.sumAll([x, y, x])), 2n * 6n - 10n);
+  t.eq('sum-all of nothing', g.sumAll([]), 0n);
+  t.eq('sum-all left the stacks alive', [x.len(), y.len()], [3, 1]);
+  const c9 = new Counter(9);
+  t.eq('peek-counter(none)', g.peekCounter(undefined), -1);
+  t.eq('peek-counter(some)', g.peekCounter(c9), 9);
+  t.check('peek-counter left the counter alive', live.has(c9.id));
+  c9[Symbol.dispose]();
+  const h = t.run('make-holder', () => g.makeHolder(5, 'tägged'));
+  t.check('make-holder gave a host Counter', h?.c instanceof Counter, show(h));
+  t.eq('make-holder value', [h?.c?.get(), h?.tag], [5, 'tägged']);
+  h?.c?.[Symbol.dispose]();
+  const d1 = disposed;
+  const c4 = new Counter(4);
+  t.eq('open-holder', t.run('open-holder', () => g.openHolder({ c: c4, tag: 'ab' })), 6);
+  t.eq('open-holder dropped the counter', [disposed - d1, live.has(c4.id)], [1, false]);
+  const dd = g.dropped();
+  const e = new IntStack('e');
+  t.eq('firsts (list<option<own>>)', t.run('firsts', () => g.firsts([x, undefined, e, y])), [3, undefined, undefined, -10]);
+  t.eq('firsts destroyed the stacks', g.dropped(), dd + 3);
+  t.eq('firsts of nothing', g.firsts([]), []);
+}
+
 // ---- drop everything: destructors and heap
 step('drop the rest', () => { s[Symbol.dispose](); win2[Symbol.dispose](); });
 t.eq('no int-stack alive', g.live(), 0);
-t.eq('every stack destroyed', g.dropped(), 11);
+t.eq('every stack destroyed', g.dropped(), 14);
 tc && tc[Symbol.dispose]?.();
 c[Symbol.dispose]();
 t.eq('guest heap back to its start', root.heapBytes(), heap0);

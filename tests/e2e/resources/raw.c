@@ -164,6 +164,56 @@ EXPORT("[method]int-stack.items") i32s_t *exp_stack_items(stack_t *self) {
 }
 POST("[method]int-stack.items") void post_stack_items(i32s_t *ret) { xfree(ret->ptr, ret->len * 4); free(ret); }
 
+EXPORT("sum-all") int64_t exp_sum_all(stack_t **reps, size_t n) {   /* borrows of our own resource: reps */
+  int64_t sum = 0;
+  for (size_t i = 0; i < n; i++) sum += stack_sum(reps[i]);
+  xfree(reps, n * 4);
+  return sum;
+}
+
+EXPORT("peek-counter") int32_t exp_peek_counter(int32_t is_some, int32_t c) {
+  if (!is_some) return -1;
+  int32_t v = counter_get(c);
+  counter_drop(c);                                             /* end the borrow */
+  return v;
+}
+
+typedef struct { int32_t c; str_t tag; } holder_t;
+_Static_assert(sizeof(holder_t) == 12, "holder layout");
+EXPORT("make-holder") holder_t *exp_make_holder(int32_t n, uint8_t *tag, size_t len) {
+  holder_t *ret = xalloc(sizeof *ret);
+  ret->c = counter_new(n);
+  ret->tag = (str_t){ tag, len };                             /* hand the argument's buffer back */
+  return ret;
+}
+POST("make-holder") void post_make_holder(holder_t *ret) { xfree(ret->tag.ptr, ret->tag.len); free(ret); }
+
+EXPORT("open-holder") int32_t exp_open_holder(int32_t c, uint8_t *tag, size_t len) {
+  int32_t v = counter_get(c);
+  counter_drop(c);
+  xfree(tag, len);
+  return v + (int32_t)len;
+}
+
+typedef struct { uint8_t is_some; int32_t val; } opt_i32_t;   /* option<own<int-stack>> and option<s32>: 8 bytes */
+EXPORT("firsts") i32s_t *exp_firsts(opt_i32_t *in, size_t n) {
+  i32s_t *ret = xalloc(sizeof *ret);
+  opt_i32_t *out = xalloc(n * sizeof *out);
+  for (size_t i = 0; i < n; i++) {
+    out[i].is_some = 0;
+    out[i].val = 0;
+    if (!in[i].is_some) continue;
+    stack_t *s = stack_rep(in[i].val);
+    if (s->len) { out[i].is_some = 1; out[i].val = s->items[s->len - 1]; }
+    stack_drop(in[i].val);
+  }
+  xfree(in, n * sizeof *in);
+  ret->ptr = (int32_t *)out;
+  ret->len = n;
+  return ret;
+}
+POST("firsts") void post_firsts(i32s_t *ret) { xfree(ret->ptr, ret->len * 8); free(ret); }
+
 EXPORT("dropped") int32_t exp_dropped(void) { return (int32_t)n_dropped; }
 EXPORT("live") int32_t exp_live(void) { return (int32_t)n_live; }
 

@@ -389,6 +389,85 @@ exports_test_types_fns_large_t exports_test_types_fns_flip_large(exports_test_ty
   return ~test_types_fns_flip_large(~f & ALL_LARGE) & ALL_LARGE;
 }
 
+static void keywords_f(exports_test_types_fns_keywords_t *r, const exports_test_types_fns_keywords_t *k) {
+  r->if_ = k->if_ + 1;
+  str_cat(&r->default_, &k->default_, "?", 1);
+  r->switch_ = !k->switch_;
+  r->static_ = (int8_t)(k->static_ - 1);
+  r->int_ = k->int_ * -2;
+}
+void exports_test_types_fns_switch(exports_test_types_fns_keywords_t *while_, exports_test_types_fns_keywords_t *ret) {
+  test_types_fns_keywords_t a, r;
+  keywords_f(&a, while_);
+  test_types_fns_switch(&a, &r);
+  test_types_fns_keywords_free(&a);
+  keywords_f(ret, &r);
+  test_types_fns_keywords_free(&r);
+}
+
+exports_test_types_fns_full_t exports_test_types_fns_flip_full(exports_test_types_fns_full_t f) {
+  return ~test_types_fns_flip_full(~f);
+}
+
+exports_test_types_fns_big_enum_t exports_test_types_fns_next_big(exports_test_types_fns_big_enum_t e) {
+  return (exports_test_types_fns_big_enum_t)((test_types_fns_next_big((test_types_fns_big_enum_t)((e + 7) % 300)) + 7) % 300);
+}
+
+typedef test_types_fns_tuple3_list_shape_list_option_string_option_result_list_string_tuple2_u8_string_t bag_t;
+typedef types_option_result_list_string_tuple2_u8_string_t deep_t;
+static void deep_f(deep_t *r, const deep_t *d) {
+  memset(r, 0, sizeof *r);
+  if (!d->is_some) { r->is_some = true; return; }                 /* some(ok([])) */
+  if (d->val.is_err) return;                                       /* none */
+  const types_list_string_t *l = &d->val.val.ok;
+  r->is_some = true;
+  if (l->len < 2) {
+    types_list_string_t *o = &r->val.val.ok;
+    o->len = l->len + 1;
+    o->ptr = alloc(_Alignof(str_t), o->len * sizeof(str_t));
+    for (size_t i = 0; i < l->len; i++) types_string_dup_n(&o->ptr[i], (const char *)l->ptr[i].ptr, l->ptr[i].len);
+    types_string_dup(&o->ptr[l->len], "x");
+    return;
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < l->len; i++) n += l->ptr[i].len + 1;
+  char *t = malloc(n);
+  if (!t) abort();
+  size_t k = 0;
+  for (size_t i = 0; i < l->len; i++) {
+    if (i) t[k++] = ',';
+    if (l->ptr[i].len) memcpy(t + k, l->ptr[i].ptr, l->ptr[i].len);
+    k += l->ptr[i].len;
+  }
+  r->val.is_err = true;
+  r->val.val.err.f0 = (uint8_t)l->len;
+  types_string_dup_n(&r->val.val.err.f1, t, k);
+  free(t);
+}
+static void bag_f(bag_t *r, const test_types_fns_list_shape_t *shapes, const types_list_option_string_t *names, const deep_t *deep) {
+  r->f0.len = shapes->len;
+  r->f0.ptr = shapes->len ? alloc(_Alignof(test_types_fns_shape_t), shapes->len * sizeof(test_types_fns_shape_t)) : NULL;
+  for (size_t i = 0; i < shapes->len; i++) shape_f(&r->f0.ptr[i], &shapes->ptr[i]);
+  r->f1.len = names->len;
+  r->f1.ptr = names->len ? alloc(_Alignof(types_option_string_t), names->len * sizeof(types_option_string_t)) : NULL;
+  for (size_t i = 0; i < names->len; i++) {
+    const types_option_string_t *o = &names->ptr[i];
+    types_option_string_t *out = &r->f1.ptr[i];
+    memset(out, 0, sizeof *out);
+    if (!o->is_some) { out->is_some = true; types_string_dup(&out->val, "?"); }
+    else if (o->val.len < 6) { out->is_some = true; str_cat(&out->val, &o->val, "!", 1); }
+  }
+  deep_f(&r->f2, deep);
+}
+void exports_test_types_fns_bag(test_types_fns_list_shape_t *shapes, types_list_option_string_t *names, deep_t *deep, bag_t *ret) {
+  bag_t a, r;
+  bag_f(&a, shapes, names, deep);
+  test_types_fns_bag(&a.f0, &a.f1, &a.f2, &r);
+  test_types_fns_tuple3_list_shape_list_option_string_option_result_list_string_tuple2_u8_string_free(&a);
+  bag_f(ret, &r.f0, &r.f1, &r.f2);
+  test_types_fns_tuple3_list_shape_list_option_string_option_result_list_string_tuple2_u8_string_free(&r);
+}
+
 exports_test_types_fns_id_t exports_test_types_fns_sum_ids(exports_test_types_fns_ids_t *xs) {
   for (size_t i = 0; i < xs->len; i++) xs->ptr[i] *= 2;
   return test_types_fns_sum_ids(xs) + 1;

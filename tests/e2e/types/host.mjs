@@ -81,6 +81,7 @@ const F = {
   flipMedium: (f) => fromBits(~bits(f, MEDIUM) & 0xfff, MEDIUM),
   flipLarge: (f) => fromBits(~bits(f, LARGE) & 0xfffff, LARGE),
   flipFull: (f) => fromBits(~bits(f, FULL) >>> 0, FULL),
+  switch: (k) => ({ if: wrapU32(k.if + 1), default: k.default + '?', switch: !k.switch, static: wrapS8(k.static - 1), int: k.int * -2 }),
   nextBig: (e) => BIG[(BIG.indexOf(e) + 7) % 300],
   bag: (shapes, names, deep) => [
     shapes.map((x) => F.nextShape(x)),
@@ -251,6 +252,8 @@ for (const f of [{}, { read: true }, { write: true, exec: true }, { read: true, 
 for (const b of [0, 1, 0x800, 0xfff, 0x5a5]) fcall(`flip-medium(0x${b.toString(16)})`, 'flipMedium', fromBits(b, MEDIUM));
 for (const b of [0, 1, 0x80000, 0xfffff, 0xa5a5a]) fcall(`flip-large(0x${b.toString(16)})`, 'flipLarge', fromBits(b, LARGE));
 for (const b of [0, 1, 0x80000000, 0xffffffff, 0x7fffffff, 0xdeadbeef]) fcall(`flip-full(0x${b.toString(16)})`, 'flipFull', fromBits(b, FULL));
+for (const k of [{ if: 1, default: 'dé', switch: true, static: -128, int: 0.5 }, { if: 0xffffffff, default: '', switch: false, static: 0, int: -0 }])
+  fcall(`switch(${show(k)})`, 'switch', k);
 for (const e of ['e0', 'e1', 'e255', 'e256', 'e292', 'e299']) fcall(`next-big(${e})`, 'nextBig', e);
 {
   const shapes = [{ tag: 'label', val: 'héllo' }, { tag: 'nothing' }, { tag: 'count', val: 42n }, { tag: 'square', val: 2.5 },

@@ -610,6 +610,28 @@ EXPORT("flip-small") int32_t exp_flip_small(int32_t f) { return flip_small((uint
 EXPORT("flip-medium") int32_t exp_flip_medium(int32_t f) { return ~imp_flip_medium(~f & 0xFFF) & 0xFFF; }
 EXPORT("flip-large") int32_t exp_flip_large(int32_t f) { return ~imp_flip_large(~f & 0xFFFFF) & 0xFFFFF; }
 
+/* record keywords { if: u32, default: string, switch: bool, static: s8, int: f64 }: size 24 */
+typedef struct { uint32_t if_; str_t default_; bool switch_; int8_t static_; double int_; } keywords_t;
+_Static_assert(sizeof(keywords_t) == 24 && __builtin_offsetof(keywords_t, int_) == 16, "keywords layout");
+static keywords_t keywords_f(const keywords_t *k) {
+  keywords_t r = { k->if_ + 1, str_cat(k->default_, "?", 1), !k->switch_, (int8_t)(k->static_ - 1), k->int_ * -2 };
+  return r;
+}
+IMPORT("switch") extern void imp_switch(int32_t, const uint8_t *, size_t, int32_t, int32_t, double, keywords_t *ret);
+EXPORT("switch") keywords_t *exp_switch(int32_t i, uint8_t *p, size_t n, int32_t sw, int32_t st, double in) {
+  keywords_t k = { (uint32_t)i, { p, n }, sw != 0, (int8_t)st, in };
+  keywords_t a = keywords_f(&k);
+  str_free(&k.default_);
+  keywords_t r;
+  imp_switch((int32_t)a.if_, a.default_.ptr, a.default_.len, a.switch_, a.static_, a.int_, &r);
+  str_free(&a.default_);
+  keywords_t *ret = xalloc(sizeof *ret);
+  *ret = keywords_f(&r);
+  str_free(&r.default_);
+  return ret;
+}
+POST("switch") void post_switch(keywords_t *ret) { str_free(&ret->default_); free(ret); }
+
 IMPORT("flip-full") extern int32_t imp_flip_full(int32_t);
 EXPORT("flip-full") int32_t exp_flip_full(int32_t f) { return ~imp_flip_full(~f); }
 
