@@ -25,14 +25,6 @@
 
 enum { MAX_TYPE_DEPTH = 100, MAX_PACKAGE_DEPTH = 100 };
 
-/* What the post-parse checks need to know about one declaration list (the file's own, or
- * a top-level nested package's): the first nested package in it and the first top-level
- * `use` carrying attributes (ast_toplevel_use does not keep attributes). */
-typedef struct decl_scope {
-  bool has_nested, has_attr_use;
-  witc_span nested_span, attr_use_span;
-} decl_scope;
-
 typedef struct parser {
   witc_arena *arena;
   witc_diags *diags;
@@ -44,7 +36,6 @@ typedef struct parser {
   bool have_tok;
   bool failed;
   uint32_t last_end;  /* end of the last consumed token */
-  witc_vec(decl_scope) nested_scopes; /* one per top-level nested package */
   /* List elements are collected on this stack and copied out at the end of the list, so
    * AST arrays are exactly sized (no growth copies). Nested lists pop before the outer
    * one continues, so each list's elements stay contiguous. Arena-backed. */
@@ -893,16 +884,15 @@ static WITC_MUST_CHECK bool parse_world(parser *p, witc_str docs, ast_attrs attr
 
 /* ---- files and packages --------------------------------------------------------------- */
 
-/* toplevel-use ::= 'use' use-path ('as' id)? ';' */
-static WITC_MUST_CHECK bool parse_toplevel_use(parser *p, ast_attrs attrs, decl_scope *scope,
+/* toplevel-use ::= attribute* 'use' use-path ('as' id)? ';'. Attributes are kept: the
+ * per-package resolver refuses them ("attributes not allowed on top-level use") at the
+ * point where the reference does, after the package's name checks. */
+static WITC_MUST_CHECK bool parse_toplevel_use(parser *p, ast_attrs attrs,
                                                ast_toplevel_use **out) {
   ast_toplevel_use *u = node(p, sizeof *u);
   *out = u;
+  u->attrs = attrs;
   lex_token kw = take(p);
-  if (attrs.len && !scope->has_attr_use) {
-    scope->has_attr_use = true;
-    scope->attr_use_span = span_of(p, kw.start, kw.end);
-  }
   if (!parse_use_path(p, &u->path)) return false;
   if (eat(p, LEX_KW_AS)) {
     u->has_as = true;
@@ -914,12 +904,13 @@ static WITC_MUST_CHECK bool parse_toplevel_use(parser *p, ast_attrs attrs, decl_
 }
 
 static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool braced,
-                                            ast_items *items, decl_scope *scope);
+                                            ast_items *items);
 
-/* nested-package ::= 'package' package-name '{' top-item* '}' */
+/* nested-package ::= 'package' package-name '{' top-item* '}'. A package inside a nested
+ * one is kept in the tree (the per-package resolver refuses it, as the reference's
+ * Resolver::push does); the depth cap bounds the recursion. */
 static WITC_MUST_CHECK bool parse_nested_package(parser *p, witc_str docs, ast_attrs attrs,
-                                                 uint32_t depth, decl_scope *outer,
-                                                 ast_nested_package **out) {
+                                                 uint32_t depth, ast_nested_package **out) {
   ast_nested_package *pkg = node(p, sizeof *pkg);
   pkg->docs = docs;
   *out = pkg;
@@ -927,22 +918,15 @@ static WITC_MUST_CHECK bool parse_nested_package(parser *p, witc_str docs, ast_a
   if (attrs.len)
     return fail_span(p, kw.start, kw.end, "cannot place attributes on nested packages");
   if (depth > MAX_PACKAGE_DEPTH) return fail_span(p, kw.start, kw.end, "package nesting too deep");
-  if (!parse_package_name(p, &pkg->name) || !expect(p, LEX_LBRACE, NULL)) return false;
-  if (!outer->has_nested) {
-    outer->has_nested = true;
-    outer->nested_span = pkg->name.span;
-  }
-  decl_scope scope;
-  memset(&scope, 0, sizeof scope);
-  if (!parse_decl_list(p, depth, true, &pkg->items, &scope)) return false;
-  if (depth == 1) witc_vec_push(p->arena, &p->nested_scopes, scope);
+  if (!parse_package_name(p, &pkg->name) || !expect(p, LEX_LBRACE, NULL) ||
+      !parse_decl_list(p, depth, true, &pkg->items))
+    return false;
   pkg->span = span_of(p, kw.start, p->last_end);
   return true;
 }
 
 /* top-item ::= attribute* ( interface-def | world-def | toplevel-use | nested-package ) */
-static WITC_MUST_CHECK bool parse_top_item(parser *p, witc_str docs, uint32_t depth,
-                                           decl_scope *scope) {
+static WITC_MUST_CHECK bool parse_top_item(parser *p, witc_str docs, uint32_t depth) {
   ast_attrs attrs = {0};
   ast_item it;
   memset(&it, 0, sizeof it);
@@ -959,11 +943,11 @@ static WITC_MUST_CHECK bool parse_top_item(parser *p, witc_str docs, uint32_t de
     break;
   case LEX_KW_USE:
     it.kind = AST_ITEM_USE;
-    ok = parse_toplevel_use(p, attrs, scope, &it.u.use);
+    ok = parse_toplevel_use(p, attrs, &it.u.use);
     break;
   case LEX_KW_PACKAGE:
     it.kind = AST_ITEM_PACKAGE;
-    ok = parse_nested_package(p, docs, attrs, depth + 1, scope, &it.u.package);
+    ok = parse_nested_package(p, docs, attrs, depth + 1, &it.u.package);
     break;
   default:
     return fail_expected(p, "`world`, `interface` or `use`");
@@ -975,7 +959,7 @@ static WITC_MUST_CHECK bool parse_top_item(parser *p, witc_str docs, uint32_t de
 
 /* top-item* up to the end of the file, or up to '}' for a nested package (DeclList). */
 static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool braced,
-                                            ast_items *items, decl_scope *scope) {
+                                            ast_items *items) {
   uint32_t mark = p->stk_len;
   for (;;) {
     witc_str docs = parse_docs(p);
@@ -983,13 +967,13 @@ static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool brac
       STK_FINISH(p, mark, items);
       return true;
     }
-    if (p->failed || !parse_top_item(p, docs, depth, scope)) return false;
+    if (p->failed || !parse_top_item(p, docs, depth)) return false;
   }
 }
 
 /* file ::= (package-decl ';')? top-item*. The header is only a header when `;` follows
  * the name; otherwise the tokens are re-read as a nested package. */
-static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file, decl_scope *scope) {
+static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file) {
   saved_pos start = save(p);
   witc_str docs = parse_docs(p);
   if (eat(p, LEX_KW_PACKAGE)) {
@@ -1006,27 +990,7 @@ static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file, decl_scope *sc
     }
   }
   if (p->failed) return false;
-  return parse_decl_list(p, 0, false, &file->items, scope);
-}
-
-/* The checks the reference makes after parsing (Resolver::push and resolve): nested
- * packages inside nested ones, then attributes on top-level uses; each top-level nested
- * package is handled before the file's own items, in order. */
-static bool check_file(parser *p, const decl_scope *main_scope) {
-  for (uint32_t i = 0; i < p->nested_scopes.len; i++) {
-    const decl_scope *s = &p->nested_scopes.items[i];
-    if (s->has_nested)
-      return fail_span(p, s->nested_span.start - p->base, s->nested_span.end - p->base,
-                       "nested packages must be placed at the top-level");
-    if (s->has_attr_use)
-      return fail_span(p, s->attr_use_span.start - p->base, s->attr_use_span.end - p->base,
-                       "attributes not allowed on top-level use");
-  }
-  if (main_scope->has_attr_use)
-    return fail_span(p, main_scope->attr_use_span.start - p->base,
-                     main_scope->attr_use_span.end - p->base,
-                     "attributes not allowed on top-level use");
-  return true;
+  return parse_decl_list(p, 0, false, &file->items);
 }
 
 static bool parse_source(witc_arena *arena, witc_source_map *map, uint32_t file_index,
@@ -1054,9 +1018,7 @@ static bool parse_source(witc_arena *arena, witc_source_map *map, uint32_t file_
 
   ast_file *file = node(&p, sizeof *file);
   file->file_index = file_index;
-  decl_scope scope;
-  memset(&scope, 0, sizeof scope);
-  if (!parse_file(&p, file, &scope) || p.failed || !check_file(&p, &scope)) return false;
+  if (!parse_file(&p, file) || p.failed) return false;
   *out = file;
   return true;
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # e2e.sh: end-to-end runtime tests of the C bindings that `witc gen c` writes.
 #
-# Usage: tests/e2e.sh [--keep] [--only raw|gen|gen32] WITC [NAME...]
+# Usage: tests/e2e.sh [--keep] [--only raw|gen|gen32|genfs] WITC [NAME...]
 #
 # For each test world tests/e2e/<NAME>/ (types, resources, fixed, vtx) and each guest it has:
 #   gen  guest.c on the bindings of `WITC gen c --world W -o DIR WIT` (needs a witc with gen c)
 #   gen32  the same with `--mangling standard32` (the cm32p2 core names)
+#   genfs  the same built freestanding: --target=wasm32 -nostdlib -DWITC_FREESTANDING, no libc,
+#          the bindings' own allocator (guests marked "e2e: freestanding"; lib/rt.h)
 #   raw  raw.c, the same guest written by hand against the raw canonical ABI (no witc): the
 #        control that proves the pipeline and the host independently of the generator
 # the script
@@ -37,14 +39,14 @@ NAMES=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep) KEEP=1 ;;
-    --only) ONLY=${2:?--only raw|gen|gen32}; shift ;;
+    --only) ONLY=${2:?--only raw|gen|gen32|genfs}; shift ;;
     -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
     *) if [ -z "$WITC" ]; then WITC=$1; else NAMES+=("$1"); fi ;;
   esac
   shift
 done
-[ -n "$WITC" ] || { echo "usage: tests/e2e.sh [--keep] [--only raw|gen|gen32] WITC [NAME...]" >&2; exit 2; }
+[ -n "$WITC" ] || { echo "usage: tests/e2e.sh [--keep] [--only raw|gen|gen32|genfs] WITC [NAME...]" >&2; exit 2; }
 case "$WITC" in /*) ;; *) WITC="$PWD/$WITC" ;; esac
 
 skip() { echo "e2e: SKIP: $*"; echo "0 passed, 0 failed"; exit 0; }
@@ -67,6 +69,7 @@ fi
 
 WASI_FLAGS=(--target=wasm32-wasi --sysroot=/usr -mexec-model=reactor)
 CFLAGS=("${WASI_FLAGS[@]}" -O2 -Wall -Wextra -Werror)
+FS_CFLAGS=(--target=wasm32 -O2 -nostdlib -ffreestanding -DWITC_FREESTANDING -Wall -Wextra -Werror -Wl,--no-entry)
 HEAP_WRAP=(-Wl,--wrap=malloc -Wl,--wrap=free -Wl,--wrap=calloc -Wl,--wrap=realloc
            -Wl,--wrap=aligned_alloc -Wl,--wrap=posix_memalign)
 [ "$KEEP" = 1 ] || rm -rf "$OUT"
@@ -110,7 +113,10 @@ run_one() {
   local name=$1 wit=$2 world=$3 variant=$4
   local d="$OUT/$name/$variant" src msg stage
   rm -rf "$d"; mkdir -p "$d"
-  local -a srcs=("$E2E/lib/heap.c") incs=(-I "$E2E/lib")
+  local -a srcs=("$E2E/lib/heap.c") incs=(-I "$E2E/lib") cflags=("${CFLAGS[@]}" "${HEAP_WRAP[@]}") adapter=(--adapter reactor)
+  if [ "$variant" = genfs ]; then
+    srcs=("$E2E/lib/freestanding.c") cflags=("${FS_CFLAGS[@]}") adapter=(--adapter none)
+  fi
   if [ "$variant" != raw ]; then
     src="$E2E/$name/guest.c"
     stage=generate
@@ -130,14 +136,14 @@ run_one() {
     src="$E2E/$name/raw.c"
   fi
   stage=compile
-  if ! msg=$("$CC" "${CFLAGS[@]}" "${incs[@]}" "${HEAP_WRAP[@]}" -o "$d/core.wasm" "$src" "${srcs[@]}" 2>&1); then
+  if ! msg=$("$CC" "${cflags[@]}" "${incs[@]}" -o "$d/core.wasm" "$src" "${srcs[@]}" 2>&1); then
     fail_run "$name/$variant" "$stage" "$msg"; return
   fi
   if [ "$HAVE_VALIDATE" = 1 ] && ! msg=$(wasm-validate "$d/core.wasm" 2>&1); then
     fail_run "$name/$variant" validate "$msg"; return
   fi
   stage=componentize
-  if ! msg=$("$NODE" "$E2E/lib/build.mjs" "$d/core.wasm" "$wit" "$world" "$d" --name "$name" 2>&1); then
+  if ! msg=$("$NODE" "$E2E/lib/build.mjs" "$d/core.wasm" "$wit" "$world" "$d" --name "$name" "${adapter[@]}" 2>&1); then
     fail_run "$name/$variant" "$stage" "$msg"; return
   fi
   local log="$d/host.log" rc p f
@@ -176,11 +182,12 @@ for entry in "${WORLDS[@]}"; do
   [ -d "$E2E/$name" ] || continue
   if [ ! -f "$wit" ]; then note "FAIL $name: no WIT at $wit"; FAILED=$((FAILED + 1)); continue; fi
   echo "== $name: world $world of ${wit#"$ROOT"/}"
-  for variant in raw gen gen32; do
+  for variant in raw gen gen32 genfs; do
     [ -z "$ONLY" ] || [ "$ONLY" = "$variant" ] || continue
     if [ "$variant" = raw ] && [ ! -f "$E2E/$name/raw.c" ]; then continue; fi
     if [ "$variant" != raw ]; then
       [ -f "$E2E/$name/guest.c" ] || continue
+      if [ "$variant" = genfs ] && ! grep -q 'e2e: freestanding' "$E2E/$name/guest.c"; then continue; fi
       if [ "$GEN_OK" = 0 ]; then note "SKIP $name/$variant: $GEN_WHY"; continue; fi
     fi
     run_one "$name" "$wit" "$world" "$variant"

@@ -9,7 +9,7 @@
 #   - <world>.h as C++ with clang++ and g++ (-std=c++17 -Wall -Wextra -Werror);
 #   - <world>.c with clang --target=wasm32-wasi (wasi-libc) and, freestanding,
 #     --target=wasm32 -DWITC_FREESTANDING (no libc);
-# compiles the example guests of testdata/gen/guests against fresh bindings, and checks that an unsupported input (testdata/gen/fail/*.wit) fails with exit 1 and a
+# compiles the guests of tests/e2e against fresh bindings, and checks that an unsupported input (testdata/gen/fail/*.wit) fails with exit 1 and a
 # located error. Prints one line per failure and `N passed, N failed`; exit 1 on failure.
 #
 # Usage: tests/gen_compile.sh [WITC]   (default: build/witc; WITC_SHARED overrides ../shared)
@@ -117,29 +117,26 @@ for f in "$root"/testdata/gen/*.wit; do
   done
 done
 
-# 4. the worked example guests (testdata/gen/guests/<name>_guest.c, one per tests/e2e world)
-#    compile against freshly generated bindings: the generated API they use still exists
+# 4. the C guests of tests/e2e (<name>/guest.c, written on the generated API) compile against
+#    freshly generated bindings: the API they use still exists (tests/e2e.sh runs them)
 if [ $have_wasi = 1 ]; then
-  for g in "$root"/testdata/gen/guests/*_guest.c; do
+  for g in "$root"/tests/e2e/*/guest.c; do
     [ -f "$g" ] || continue
-    n="$(basename "$g" _guest.c)"
+    n="$(basename "$(dirname "$g")")"
     d="$out/guest-$n"
-    mkdir -p "$d/inc"
     if [ "$n" = vtx ]; then
       args=(--protocol 2.2.1)
-      cp "$root/tests/e2e/vtx/notes.h" "$d/inc/notes.h" 2>/dev/null ||
-        { echo "note: no tests/e2e/vtx/notes.h: $n guest skipped"; continue; }
+    elif [ -f "$root/tests/e2e/$n/world.wit" ]; then
+      args=(--world "$n" "$root/tests/e2e/$n/world.wit")
     else
-      wit="$root/tests/e2e/$n/world.wit"
-      [ -f "$wit" ] || { echo "note: no $wit: $n guest skipped"; continue; }
-      args=(--world "$n" "$wit")
+      continue
     fi
-    if ! "$WITC" gen c -o "$d/gen" "${args[@]}" >"$d/log" 2>&1; then
-      bad "guest $n: witc gen c"; head -5 "$d/log"; continue
+    if ! "$WITC" gen c -o "$d/gen" "${args[@]}" >"$d.log" 2>&1; then
+      bad "guest $n: witc gen c"; head -5 "$d.log"; continue
     fi
-    if clang --target=wasm32-wasi --sysroot=/usr -std=gnu17 -Wall -Wextra -Werror -O2 -I "$d/gen" -I "$d/inc" \
-      -I "$root/tests/e2e/lib" -c "$g" -o "$d/guest.o" >"$d/log" 2>&1; then ok; else
-      bad "guest $n: does not compile against the generated API"; head -20 "$d/log"
+    if clang --target=wasm32-wasi --sysroot=/usr -std=gnu17 -Wall -Wextra -Werror -O2 -I "$d/gen" \
+      -I "$root/tests/e2e/lib" -c "$g" -o "$d/guest.o" >"$d.log" 2>&1; then ok; else
+      bad "guest $n: tests/e2e/$n/guest.c does not compile against the generated API"; head -20 "$d.log"
     fi
   done
 fi

@@ -6,7 +6,7 @@
 # import (tests/gen_stubs.mjs), link a freestanding wasm32 core module with clang + wasm-ld,
 # then embed the world's WIT and create the component with jco's wasm-tools
 # (componentEmbed + componentNew, which validates every core import and export name and
-# signature against the world); then run the example guests freestanding (see the end). Prints
+# signature against the world); then run the tests/e2e guests freestanding (see the end). Prints
 # `N passed, N failed`; exit 1 on failure.
 #
 # Usage: tests/gen_validate.sh [WITC]   (jco: ../shared/oracle/setup.sh, or tests/e2e's npm ci;
@@ -80,30 +80,28 @@ for m in legacy standard32; do
   done
 done
 
-# Freestanding at run time: the example guests of testdata/gen/guests on fresh bindings,
-# built with -DWITC_FREESTANDING and no libc at all (testdata/gen/guests/free_shim.c puts malloc
-# on the generated allocator), run by the JavaScript hosts of tests/e2e (which check every value
-# and that each call leaves the heap where it was). tests/e2e.sh runs the wasi-libc builds.
+# Freestanding at run time: the C guests of tests/e2e on fresh bindings built with
+# -DWITC_FREESTANDING, so every allocation goes through the generated allocator (libc's is
+# replaced by testdata/gen/guests/free_shim.c, which puts malloc on cabi_realloc), run by the
+# JavaScript hosts of tests/e2e (which check every value and that each call leaves the heap where
+# it was). tests/e2e.sh runs the same guests on the default (libc) allocator.
 if [ -f "$E2E/node_modules/@bytecodealliance/jco/package.json" ]; then
-  for n in types resources fixed; do
-    g="$root/testdata/gen/guests/${n}_guest.c"
-    [ -f "$g" ] && [ -f "$E2E/$n/world.wit" ] && [ -f "$E2E/$n/host.mjs" ] || continue
+  for n in types resources fixed vtx; do
+    g="$E2E/$n/guest.c"
+    [ -f "$g" ] && [ -f "$E2E/$n/host.mjs" ] || continue
+    if [ "$n" = vtx ]; then wit="$root/wit/2.2.1/vtx.wit" world=plugin; else wit="$E2E/$n/world.wit" world="$n"; fi
+    [ -f "$wit" ] || continue
     d="$out/free-$n"
     mkdir -p "$d"
-    if ! "$WITC" gen c -o "$d/gen" "$E2E/$n/world.wit" >"$d/log" 2>&1; then
+    if ! "$WITC" gen c -o "$d/gen" --world "$world" "$wit" >"$d/log" 2>&1; then
       bad "freestanding $n: witc gen c"; head -5 "$d/log"; continue
     fi
-    if ! clang --target=wasm32-wasi --sysroot=/usr -nostdlib -DWITC_FREESTANDING -O2 -Wall -Wextra \
-      -Werror -Wl,--no-entry -I "$d/gen" -I "$E2E/lib" -o "$d/core.wasm" "$g" "$d/gen/$n.c" \
+    if ! clang --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor -DWITC_FREESTANDING -O2 \
+      -Wall -Wextra -Werror -I "$d/gen" -I "$E2E/lib" -o "$d/core.wasm" "$g" "$d/gen/$world.c" \
       "$root/testdata/gen/guests/free_shim.c" >"$d/log" 2>&1; then
-      if grep -q "undefined symbol: exports_" "$d/log"; then
-        echo "note: testdata/gen/guests/${n}_guest.c lags behind tests/e2e/$n/world.wit: skipped"
-        continue
-      fi
       bad "freestanding $n: build"; head -10 "$d/log"; continue
     fi
-    if ! node "$E2E/lib/build.mjs" "$d/core.wasm" "$E2E/$n/world.wit" "$n" "$d" --adapter none \
-      --name "$n" >"$d/log" 2>&1; then
+    if ! node "$E2E/lib/build.mjs" "$d/core.wasm" "$wit" "$world" "$d" --name "$n" >"$d/log" 2>&1; then
       bad "freestanding $n: componentize"; tail -5 "$d/log"; continue
     fi
     if E2E_QUIET=1 node "$E2E/$n/host.mjs" "$d/js" "$n" >"$d/log" 2>&1 &&

@@ -1,6 +1,6 @@
-/* free_shim.c: malloc, calloc, realloc and free for the example guests built with
- * -DWITC_FREESTANDING (no libc): on top of the generated allocator (cabi_realloc/cabi_free),
- * with the heap accounting of tests/e2e/lib/heap.h. Used by tests/gen_validate.sh. */
+/* free_shim.c: malloc, calloc, realloc and free on top of the allocator that `witc gen c` emits
+ * for -DWITC_FREESTANDING (cabi_realloc/cabi_free), with the heap accounting of
+ * tests/e2e/lib/heap.h, so the tests/e2e guests run on it. Used by tests/gen_validate.sh. */
 #include <stddef.h>
 #include <stdint.h>
 void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size);

@@ -1,10 +1,8 @@
 /* guest.c: the `fixed` world (world.wit) on the bindings `witc gen c` writes (fixed.h, fixed.c):
- * the same behaviour as raw.c. A list<T, N> is a struct holding `T data[N]`. */
-#include <stdlib.h>
-#include <string.h>
-
+ * the same behaviour as raw.c. A list<T, N> is a struct holding `T data[N]`.
+ * e2e: freestanding (built a second time with no libc: see ../lib/rt.h) */
 #include "fixed.h"
-#include "heap.h"
+#include "rt.h"
 
 static void bytes4_f(fixed_list_u8_4_t *out, const fixed_list_u8_4_t *in) {
   for (int i = 0; i < 4; i++) out->data[i] = (uint8_t)(in->data[3 - i] + 1);
@@ -30,12 +28,11 @@ void exports_test_fixed_fns_points(test_fixed_fns_list_point_2_t *ps, test_fixed
 static void strings_f(fixed_list_string_3_t *out, const fixed_list_string_3_t *in) {
   for (int i = 0; i < 3; i++) {
     const fixed_string_t *s = &in->data[(i + 1) % 3];
-    char *t = malloc(s->len + 2);
-    if (!t) abort();
+    char *t = tmp_alloc(s->len + 2);
     if (s->len) memcpy(t, s->ptr, s->len);
     memcpy(t + s->len, "\xC2\xB7", 2);
     fixed_string_dup_n(&out->data[i], t, s->len + 2);
-    free(t);
+    tmp_free(t, s->len + 2);
   }
 }
 void exports_test_fixed_fns_strings(fixed_list_string_3_t *ss, fixed_list_string_3_t *ret) {
@@ -67,11 +64,10 @@ static void shade_f(test_fixed_fns_rgb_t *out, const test_fixed_fns_rgb_t *in) {
   out->c.data[0] = in->c.data[2];
   out->c.data[1] = in->c.data[0];
   out->c.data[2] = in->c.data[1];
-  char *t = malloc(in->name.len + 1);
-  if (!t) abort();
+  char *t = tmp_alloc(in->name.len);
   for (size_t i = 0; i < in->name.len; i++) t[i] = (char)in->name.ptr[in->name.len - 1 - i];
   fixed_string_dup_n(&out->name, t, in->name.len);
-  free(t);
+  tmp_free(t, in->name.len);
 }
 void exports_test_fixed_fns_shade(exports_test_fixed_fns_rgb_t *r, exports_test_fixed_fns_rgb_t *ret) {
   test_fixed_fns_rgb_t a, h;

@@ -5,13 +5,10 @@
  * by the glue after the export returns; own handles left in an export's by-pointer arguments are
  * dropped by the glue; own handles passed to an import in a list move and are zeroed there;
  * _free helpers drop the own handles they find. `lengths` drops half of its handles itself and
- * leaves the other half to the glue, to exercise both. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "heap.h"
+ * leaves the other half to the glue, to exercise both.
+ * e2e: freestanding (built a second time with no libc: see ../lib/rt.h) */
 #include "resources.h"
+#include "rt.h"
 
 typedef test_resources_host_res_own_counter_t own_counter_t;
 typedef test_resources_host_res_borrow_counter_t borrow_counter_t;
@@ -29,17 +26,15 @@ static uint32_t n_live, n_dropped;
 static borrow_counter_t lend(own_counter_t c) { return test_resources_host_res_borrow_counter(c); }
 
 static istack_t *stack_alloc(void) {
-  istack_t *s = calloc(1, sizeof *s);
-  if (!s) abort();
+  istack_t *s = tmp_alloc(sizeof *s);
+  memset(s, 0, sizeof *s);
   n_live++;
   return s;
 }
 static void stack_push(istack_t *s, int32_t v) {
   if (s->len == s->cap) {
     size_t cap = s->cap ? s->cap * 2 : 4;
-    int32_t *p = realloc(s->items, cap * sizeof *p);
-    if (!p) abort();
-    s->items = p;
+    s->items = cabi_realloc(s->items, s->cap * sizeof *s->items, 4, cap * sizeof *s->items);
     s->cap = cap;
   }
   s->items[s->len++] = v;
@@ -53,8 +48,8 @@ static istack_t *rep(own_stack_t h) { return exports_test_resources_guest_res_in
 
 void exports_test_resources_guest_res_int_stack_destructor(istack_t *s) {
   resources_string_free(&s->name);
-  free(s->items);
-  free(s);
+  if (s->cap) cabi_free(s->items, s->cap * sizeof *s->items, 4);
+  tmp_free(s, sizeof *s);
   n_live--;
   n_dropped++;
 }
@@ -181,14 +176,14 @@ void exports_test_resources_guest_res_exercise(int32_t seed, resources_list_s32_
   pair.f1.__handle = 0;
   test_resources_host_res_list_own_counter_t give = { back, 2 };
   stack_push(&out, (int32_t)test_resources_host_res_give_back(&give));   /* both move to the host */
-  if (back[0].__handle || back[1].__handle) abort();                     /* ... and are zeroed here */
+  if (back[0].__handle || back[1].__handle) e2e_abort();                     /* ... and are zeroed here */
   test_resources_host_res_tuple2_own_counter_own_counter_free(&pair);   /* owns nothing any more */
   test_resources_host_res_counter_drop_own(c1);
   test_resources_host_res_counter_drop_own(m);
   ret->len = out.len;
   ret->ptr = cabi_realloc(NULL, 0, 4, out.len * 4);
   memcpy(ret->ptr, out.items, out.len * 4);
-  free(out.items);
+  if (out.cap) cabi_free(out.items, out.cap * 4, 4);
 }
 
 int32_t exports_test_resources_guest_res_consume(own_counter_t c) {
@@ -216,13 +211,15 @@ void exports_test_resources_guest_res_split(own_stack_t h, exports_test_resource
   for (size_t i = 0; i < s->len; i++) {
     istack_t *one = stack_alloc();
     char idx[24];
-    int k = snprintf(idx, sizeof idx, "[%zu]", i);
-    char *name = malloc(s->name.len + (size_t)k + 1);
-    if (!name) abort();
+    size_t k = 0;
+    idx[k++] = '[';
+    k += fmt_u64(i, idx + k);
+    idx[k++] = ']';
+    char *name = tmp_alloc(s->name.len + k);
     if (s->name.len) memcpy(name, s->name.ptr, s->name.len);
-    memcpy(name + s->name.len, idx, (size_t)k);
-    resources_string_dup_n(&one->name, name, s->name.len + (size_t)k);
-    free(name);
+    memcpy(name + s->name.len, idx, k);
+    resources_string_dup_n(&one->name, name, s->name.len + k);
+    tmp_free(name, s->name.len + k);
     stack_push(one, s->items[i]);
     ret->ptr[i] = exports_test_resources_guest_res_int_stack_new(one);
   }

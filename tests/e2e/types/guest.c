@@ -6,25 +6,21 @@
  * out (then zeroed); export results are built from cabi_realloc'ed buffers (the _dup helpers,
  * or buffers moved out of an argument or out of an import's result); import arguments are
  * borrowed; import results are the caller's and are released with the _free helpers. Several
- * functions deliberately move buffers instead of copying them, to exercise those rules. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "heap.h"
+ * functions deliberately move buffers instead of copying them, to exercise those rules.
+ * e2e: freestanding (built a second time with no libc: see ../lib/rt.h) */
 #include "types.h"
+#include "rt.h"
 
 typedef types_string_t str_t;
 
 static void *alloc(size_t align, size_t n) { return cabi_realloc(NULL, 0, align, n); }
 static str_t str_view(const void *p, size_t n) { str_t s = { (uint8_t *)p, n }; return s; }
 static void str_cat(str_t *ret, const str_t *a, const void *b, size_t bn) {
-  char *t = malloc(a->len + bn + 1);
-  if (!t) abort();
+  char *t = tmp_alloc(a->len + bn);
   if (a->len) memcpy(t, a->ptr, a->len);
   if (bn) memcpy(t + a->len, b, bn);
   types_string_dup_n(ret, t, a->len + bn);
-  free(t);
+  tmp_free(t, a->len + bn);
 }
 
 /* code points of s reversed (UTF-8 sequences kept intact) */
@@ -71,12 +67,11 @@ void exports_test_types_fns_scalars(uint8_t a, int8_t b, uint16_t c, int16_t d, 
 /* ---- strings ------------------------------------------------------------------------------- */
 
 static void rev_append(str_t *ret, const str_t *s) {
-  char *t = malloc(s->len + 2);
-  if (!t) abort();
+  char *t = tmp_alloc(s->len + 2);
   rev_utf8(s->ptr, s->len, (uint8_t *)t);
   memcpy(t + s->len, "\xC2\xA1", 2); /* ¡ */
   types_string_dup_n(ret, t, s->len + 2);
-  free(t);
+  tmp_free(t, s->len + 2);
 }
 void exports_test_types_fns_rev_append(str_t *s, str_t *ret) {
   str_t a, r;
@@ -88,13 +83,12 @@ void exports_test_types_fns_rev_append(str_t *s, str_t *ret) {
 }
 
 void exports_test_types_fns_join(types_list_string_t *parts, exports_test_types_fns_name_t *sep, str_t *ret) {
-  types_list_string_t rev = { malloc(parts->len * sizeof(str_t) + 1), parts->len };
-  if (!rev.ptr) abort();
+  types_list_string_t rev = { tmp_alloc(parts->len * sizeof(str_t)), parts->len };
   for (size_t i = 0; i < parts->len; i++) rev.ptr[i] = parts->ptr[parts->len - 1 - i];   /* views */
   str_t sep2, r;
   str_cat(&sep2, sep, sep->ptr, sep->len);
   test_types_fns_join(&rev, &sep2, &r);
-  free(rev.ptr);
+  tmp_free(rev.ptr, parts->len * sizeof(str_t));
   types_string_free(&sep2);
   ret->len = r.len + 2;
   ret->ptr = alloc(1, ret->len);
@@ -153,7 +147,7 @@ void exports_test_types_fns_inc_s64s(types_list_s64_t *xs, types_list_s64_t *ret
   for (size_t i = 0; i < xs->len; i++) xs->ptr[i] = (int64_t)((uint64_t)xs->ptr[i] + 1);
   types_list_s64_t r;
   test_types_fns_inc_s64s(xs, &r);
-  if (r.len != xs->len) abort();
+  if (r.len != xs->len) e2e_abort();
   for (size_t i = 0; i < r.len; i++) xs->ptr[i] = (int64_t)((uint64_t)r.ptr[i] + 1);
   types_list_s64_free(&r);
   *ret = *xs;
@@ -258,11 +252,10 @@ void exports_test_types_fns_res_err_only(str_t *s, types_result_void_string_t *r
   ret->is_err = r.is_err;
   if (r.is_err) {
     /* reverse the host's message in its own buffer, then move that buffer into the result */
-    uint8_t *t = malloc(r.val.err.len + 1);
-    if (!t) abort();
+    uint8_t *t = tmp_alloc(r.val.err.len);
     rev_utf8(r.val.err.ptr, r.val.err.len, t);
     if (r.val.err.len) memcpy(r.val.err.ptr, t, r.val.err.len);
-    free(t);
+    tmp_free(t, r.val.err.len);
     ret->val.err = r.val.err;
     r.val.err = str_view(NULL, 0);
   }
@@ -277,8 +270,8 @@ static void status_f(exports_test_types_fns_status_t *ret, const exports_test_ty
   memset(ret, 0, sizeof *ret);
   if (!s->is_err) {
     if (s->val.ok < 1000) { ret->val.ok = s->val.ok * 3; return; }
-    char buf[24];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "big %u", (unsigned)s->val.ok);
+    char buf[24] = "big ";
+    size_t n = 4 + fmt_u64(s->val.ok, buf + 4);
     ret->is_err = true;
     types_string_dup_n(&ret->val.err, buf, n);
     return;
@@ -337,7 +330,7 @@ static void shape_f(exports_test_types_fns_shape_t *r, const exports_test_types_
   case TEST_TYPES_DEFS_SHAPE_SQUARE: r->tag = TEST_TYPES_DEFS_SHAPE_COUNT; r->val.count = (uint64_t)(int64_t)s->val.square; break;
   case TEST_TYPES_DEFS_SHAPE_COUNT: {
     char buf[24];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->val.count);
+    size_t n = fmt_u64(s->val.count, buf);
     r->tag = TEST_TYPES_DEFS_SHAPE_LABEL;
     types_string_dup_n(&r->val.label, buf, n);
     break;
@@ -353,7 +346,7 @@ static void shape_f(exports_test_types_fns_shape_t *r, const exports_test_types_
     r->val.pair.f1 = (float)s->val.at.y;
     break;
   case TEST_TYPES_DEFS_SHAPE_PAIR: r->tag = TEST_TYPES_DEFS_SHAPE_NOTHING; break;
-  default: abort();
+  default: e2e_abort();
   }
 }
 void exports_test_types_fns_next_shape(exports_test_types_fns_shape_t *s, exports_test_types_fns_shape_t *ret) {
@@ -431,8 +424,7 @@ static void deep_f(deep_t *r, const deep_t *d) {
   }
   size_t n = 0;
   for (size_t i = 0; i < l->len; i++) n += l->ptr[i].len + 1;
-  char *t = malloc(n);
-  if (!t) abort();
+  char *t = tmp_alloc(n);
   size_t k = 0;
   for (size_t i = 0; i < l->len; i++) {
     if (i) t[k++] = ',';
@@ -442,7 +434,7 @@ static void deep_f(deep_t *r, const deep_t *d) {
   r->val.is_err = true;
   r->val.val.err.f0 = (uint8_t)l->len;
   types_string_dup_n(&r->val.val.err.f1, t, k);
-  free(t);
+  tmp_free(t, n);
 }
 static void bag_f(bag_t *r, const test_types_fns_list_shape_t *shapes, const types_list_option_string_t *names, const deep_t *deep) {
   r->f0.len = shapes->len;
