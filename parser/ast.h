@@ -264,19 +264,24 @@ typedef struct ast_world {
 
 /* ---- files ------------------------------------------------------------------------- */
 
-/* A top-level `use path [as name];` */
+/* A top-level `use path [as name];`. The grammar lets attributes precede it; they are
+ * kept here and refused by the per-package resolver ("attributes not allowed on top-level
+ * use", underlining the `use` keyword: span.start to span.start + 3). */
 typedef struct ast_toplevel_use {
   ast_use_path path;
   bool has_as;
   ast_id as;
-  witc_span span;
+  witc_span span; /* from the `use` keyword to the ';' */
+  ast_attrs attrs;
 } ast_toplevel_use;
 
 typedef enum ast_item_kind {
   AST_ITEM_INTERFACE,
   AST_ITEM_WORLD,
   AST_ITEM_USE,
-  AST_ITEM_PACKAGE, /* nested package block (only at the top level of a file) */
+  AST_ITEM_PACKAGE, /* nested package block; one inside another is kept in the tree (depth
+                     * capped at 100 by the parser) and refused by the per-package
+                     * resolver */
 } ast_item_kind;
 
 typedef struct ast_nested_package ast_nested_package;
@@ -296,7 +301,7 @@ typedef witc_vec(ast_item) ast_items;
 struct ast_nested_package {
   witc_str docs;
   ast_package_name name;
-  ast_items items; /* interfaces, worlds and top-level uses only */
+  ast_items items; /* interfaces, worlds, top-level uses; packages only when invalid */
   witc_span span;
 };
 

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "parse.h"
 #include "resolve.h"
 #include "resolve_int.h"
 #include "resolve_pkg.h"
@@ -133,14 +132,11 @@ static const witc_source_file *file_of(fs_ctx *fx, uint32_t idx) {
   return &fx->r->sources->files.items[idx];
 }
 
-/* Parses the given files (already path-sorted) as one package group. */
+/* Parses the given files (already path-sorted) as one package group, each file just
+ * before it is pushed to the resolver (the reference's order of errors). */
 static bool parse_group(fs_ctx *fx, const uint32_t *files, uint32_t n, const char *ctx,
                         witc_unresolved_group *out) {
-  ast_file **asts = witc_arena_alloc(fs_arena(fx), sizeof *asts * (n + 1));
-  for (uint32_t i = 0; i < n; i++)
-    if (!witc_parse_file(fs_arena(fx), fx->r->sources, files[i], ctx, fx->diags, &asts[i]))
-      return false;
-  return witc_resolve_package(fs_arena(fx), fx->r->sources, asts, n, ctx, fx->diags, out);
+  return witc_parse_resolve_package(fs_arena(fx), fx->r->sources, files, n, ctx, fx->diags, out);
 }
 
 /* Resolve::_push_file: one WIT file as a package group (or a wasm package: unsupported). */

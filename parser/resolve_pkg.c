@@ -7,12 +7,19 @@
  * worlds in topological order, then the types created while resolving interfaces and then
  * worlds. Only the first error is reported, with the reference's text and span.
  *
+ * Two rules the parser leaves in the tree are checked here, where the reference checks
+ * them, so that the first error is the reference's: a package inside a nested one
+ * (Resolver::push, before that nested package is resolved) and attributes on a top-level
+ * `use` (the last pass of populate_ast_items, in item order with missing `use` targets).
+ *
  * Recursion: only over type trees (resolve_type, collect_deps), which the parser caps at
  * 100 levels; a guard at TYPE_DEPTH_MAX turns deeper hand-built trees into an error. Both
  * topological sorts are iterative (Kahn's algorithm with a binary heap). */
 #include "resolve_pkg.h"
 
 #include <string.h>
+
+#include "parse.h"
 
 #define S(s) (int)(s).len, (s).ptr
 
@@ -195,8 +202,6 @@ static bool name_set_add(pkg_resolver *r, name_set *s, witc_str name) {
 }
 
 /* ---- attributes ----------------------------------------------------------------------- */
-
-static const ast_attrs NO_ATTRS;
 
 /* Skips whitespace and (nested) comments in `t` from `i`. */
 static uint32_t skip_trivia(const char *t, uint32_t n, uint32_t i) {
@@ -443,11 +448,14 @@ static bool for_each_path(pkg_resolver *r, const decl_list *dl, path_visit f, vo
       break;
     }
     case AST_ITEM_USE:
-      /* A top-level use may name an interface or a world: the resolver decides later. */
-      if (!f(r, NULL, &NO_ATTRS, &item->u.use->path, NULL, WOI_UNKNOWN, ud)) return false;
+      /* A top-level use may name an interface or a world: the resolver decides later. Its
+       * attributes go along, as in the reference (they are refused later, in
+       * populate_ast_items). */
+      if (!f(r, NULL, &item->u.use->attrs, &item->u.use->path, NULL, WOI_UNKNOWN, ud))
+        return false;
       break;
     case AST_ITEM_PACKAGE:
-      break; /* split off before resolution */
+      break; /* split off (or refused) before resolution */
     }
   }
   return true;
@@ -735,6 +743,10 @@ static bool populate_ast_items(pkg_resolver *r, id_vec *iface_order, id_vec *wor
       uint32_t v = 0;
       if (it->kind == AST_ITEM_USE) {
         const ast_toplevel_use *u = it->u.use;
+        /* The reference underlines the `use` keyword (ToplevelUse::span). */
+        if (u->attrs.len)
+          return fail(r, (witc_span){u->span.start, u->span.start + 3},
+                      "attributes not allowed on top-level use");
         name = u->has_as ? &u->as : &u->path.name;
         if (u->path.is_package) {
           ref = foreign_item_of(r, &u->path);
@@ -1771,6 +1783,43 @@ static bool resolver_resolve(pkg_resolver *r) {
   return ok;
 }
 
+/* SourceMap::parse for one parsed file: each nested package is pushed to a resolver of
+ * its own and resolved at once, in order (a package inside it is refused there, by
+ * Resolver::push); then the file's other items are pushed to the main resolver. */
+static bool push_file(pkg_resolver *main, const ast_file *file, witc_unresolved_group *out) {
+  witc_arena *arena = main->arena;
+  decl_list dl = {{0}};
+  for (uint32_t i = 0; i < file->items.len; i++) {
+    const ast_item *it = &file->items.items[i];
+    if (it->kind != AST_ITEM_PACKAGE) {
+      witc_vec_push(arena, &dl.items, it);
+      continue;
+    }
+    const ast_nested_package *np = it->u.package;
+    witc_unresolved_package nested;
+    pkg_resolver sub;
+    resolver_init(&sub, arena, main->map, main->diags, main->context, &nested);
+    witc_vec_push(arena, &nested.files, file->file_index);
+    if (!push_header(&sub, &np->name, np->name.span, np->docs, file->file_index)) return false;
+    /* Resolver::push: no package inside a nested one (the first one met is reported). */
+    decl_list ndl = {{0}};
+    for (uint32_t j = 0; j < np->items.len; j++) {
+      const ast_item *nit = &np->items.items[j];
+      if (nit->kind == AST_ITEM_PACKAGE)
+        return fail(&sub, nit->u.package->name.span,
+                    "nested packages must be placed at the top-level");
+      witc_vec_push(arena, &ndl.items, nit);
+    }
+    witc_vec_push(arena, &sub.decls, ndl);
+    if (!resolver_resolve(&sub)) return false;
+    witc_vec_push(arena, &out->nested, nested);
+  }
+  witc_vec_push(arena, &main->decls, dl);
+  witc_vec_push(arena, &out->main.files, file->file_index);
+  return !file->has_package || push_header(main, &file->package, file->package_span,
+                                           file->package_docs, file->file_index);
+}
+
 bool witc_resolve_package(witc_arena *arena, witc_source_map *map, ast_file **files,
                           uint32_t nfiles, const char *context, witc_diags *diags,
                           witc_unresolved_group *out) {
@@ -1778,40 +1827,22 @@ bool witc_resolve_package(witc_arena *arena, witc_source_map *map, ast_file **fi
   memset(out, 0, sizeof *out);
   pkg_resolver main;
   resolver_init(&main, arena, map, diags, context, &out->main);
+  for (uint32_t f = 0; f < nfiles; f++)
+    if (!push_file(&main, files[f], out)) return false;
+  return resolver_resolve(&main);
+}
+
+bool witc_parse_resolve_package(witc_arena *arena, witc_source_map *map, const uint32_t *files,
+                                uint32_t nfiles, const char *context, witc_diags *diags,
+                                witc_unresolved_group *out) {
+  if (!context) context = "";
+  memset(out, 0, sizeof *out);
+  pkg_resolver main;
+  resolver_init(&main, arena, map, diags, context, &out->main);
   for (uint32_t f = 0; f < nfiles; f++) {
-    const ast_file *file = files[f];
-    decl_list dl = {{0}};
-    for (uint32_t i = 0; i < file->items.len; i++) {
-      const ast_item *it = &file->items.items[i];
-      if (it->kind != AST_ITEM_PACKAGE) {
-        witc_vec_push(arena, &dl.items, it);
-        continue;
-      }
-      /* A nested package is resolved on its own, as soon as it is met. */
-      const ast_nested_package *np = it->u.package;
-      witc_unresolved_package nested;
-      pkg_resolver sub;
-      resolver_init(&sub, arena, map, diags, context, &nested);
-      witc_vec_push(arena, &nested.files, file->file_index);
-      decl_list ndl = {{0}};
-      for (uint32_t j = 0; j < np->items.len; j++) {
-        const ast_item *nit = &np->items.items[j];
-        if (nit->kind == AST_ITEM_PACKAGE)
-          return fail(&sub, nit->u.package->name.span,
-                      "nested packages must be placed at the top-level");
-        witc_vec_push(arena, &ndl.items, nit);
-      }
-      witc_vec_push(arena, &sub.decls, ndl);
-      if (!push_header(&sub, &np->name, np->name.span, np->docs, file->file_index) ||
-          !resolver_resolve(&sub))
-        return false;
-      witc_vec_push(arena, &out->nested, nested);
-    }
-    witc_vec_push(arena, &main.decls, dl);
-    witc_vec_push(arena, &out->main.files, file->file_index);
-    if (file->has_package &&
-        !push_header(&main, &file->package, file->package_span, file->package_docs,
-                     file->file_index))
+    ast_file *file = NULL;
+    if (!witc_parse_file(arena, map, files[f], context, diags, &file) ||
+        !push_file(&main, file, out))
       return false;
   }
   return resolver_resolve(&main);

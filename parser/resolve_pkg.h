@@ -16,4 +16,13 @@ WITC_MUST_CHECK bool witc_resolve_package(witc_arena *arena, witc_source_map *ma
                                           ast_file **files, uint32_t nfiles, const char *context,
                                           witc_diags *diags, witc_unresolved_group *out);
 
+/* The same for files not yet parsed (indices into `map`, path-sorted), in the reference's
+ * SourceMap::parse order: each file is parsed (witc_parse_file, with the same `context`)
+ * just before it is pushed, so a syntax error in a later file comes after the errors of
+ * the nested packages and the `package` header of the files before it. */
+WITC_MUST_CHECK bool witc_parse_resolve_package(witc_arena *arena, witc_source_map *map,
+                                                const uint32_t *files, uint32_t nfiles,
+                                                const char *context, witc_diags *diags,
+                                                witc_unresolved_group *out);
+
 #endif

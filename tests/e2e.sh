@@ -3,7 +3,7 @@
 #
 # Usage: tests/e2e.sh [--keep] [--only raw|gen|gen32|genfs] WITC [NAME...]
 #
-# For each test world tests/e2e/<NAME>/ (types, resources, fixed, vtx) and each guest it has:
+# For each test world tests/e2e/<NAME>/ (types, resources, fixed, vtx, vtx5, wrap) and each guest it has:
 #   gen  guest.c on the bindings of `WITC gen c --world W -o DIR WIT` (needs a witc with gen c)
 #   gen32  the same with `--mangling standard32` (the cm32p2 core names)
 #   genfs  the same built freestanding: --target=wasm32 -nostdlib -DWITC_FREESTANDING, no libc,
@@ -57,14 +57,17 @@ command -v npm >/dev/null 2>&1 || skip "npm is not installed; it installs the pi
 major=$("$NODE" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 [ "$major" -ge 18 ] 2>/dev/null || skip "Node.js $("$NODE" --version 2>/dev/null) is too old; need >= 18"
 
-if [ ! -f "$E2E/node_modules/@bytecodealliance/jco/package.json" ] ||
-   ! cmp -s "$E2E/package-lock.json" "$E2E/node_modules/.package-lock.json.e2e" 2>/dev/null; then
-  echo "e2e: npm ci in tests/e2e (jco 1.35.0, pinned by package-lock.json)"
+# The npm packages: installed by `npm ci` in tests/e2e (scripts/setup.sh, or here on first use);
+# reinstalled when the installed jco is not the locked one.
+jco_version() { "$NODE" -p "require('$1').$2" 2>/dev/null; }
+want_jco=$(jco_version "$E2E/package-lock.json" "packages['node_modules/@bytecodealliance/jco'].version")
+have_jco=$(jco_version "$E2E/node_modules/@bytecodealliance/jco/package.json" version)
+if [ -z "$have_jco" ] || [ "$have_jco" != "$want_jco" ]; then
+  echo "e2e: npm ci in tests/e2e (jco $want_jco, pinned by package-lock.json)"
   if ! msg=$(cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error 2>&1); then
     printf '%s\n' "$msg" | tail -5 | sed 's/^/   | /'
     skip "npm ci failed in tests/e2e (is the npm registry reachable?)"
   fi
-  cp "$E2E/package-lock.json" "$E2E/node_modules/.package-lock.json.e2e"
 fi
 
 WASI_FLAGS=(--target=wasm32-wasi --sysroot=/usr -mexec-model=reactor)
@@ -97,11 +100,15 @@ fi
 # ---- the worlds: NAME WIT WORLD
 VTX_WIT="$ROOT/wit/2.2.1/vtx.wit"
 [ -f "$VTX_WIT" ] || VTX_WIT="$ROOT/../shared/corpus/vtx-history/09_1.2.6_b46781d/wit/vtx.wit"
+VTX5_WIT="$ROOT/wit/5.0.0/vtx.wit"
+[ -f "$VTX5_WIT" ] || VTX5_WIT="$ROOT/../shared/corpus/vtx-history/20_1.2.6_540efba/wit/vtx.wit"
 WORLDS=(
   "types $E2E/types/world.wit types"
   "resources $E2E/resources/world.wit resources"
   "fixed $E2E/fixed/world.wit fixed"
   "vtx $VTX_WIT plugin"
+  "vtx5 $VTX5_WIT vtx-plugin"
+  "wrap $E2E/wrap/world.wit wrap"
 )
 
 PASSED=0 FAILED=0
@@ -194,18 +201,20 @@ for entry in "${WORLDS[@]}"; do
   done
 done
 
-# The bundled default: `witc gen c` without PATH must write the same bindings as for the
-# bundled vtx:api 2.2.1 file (`plugin` world).
-if [ "$GEN_OK" = 1 ] && [ -d "$OUT/vtx/gen/gen" ] && { [ ${#NAMES[@]} -eq 0 ] || [[ " ${NAMES[*]} " == *" vtx "* ]]; }; then
-  d="$OUT/vtx/gen-default"
+# The bundled defaults: `witc gen c` without PATH (and with --protocol 5.0.0) must write the same
+# bindings as for the bundled vtx:api files.
+for entry in "vtx 2.2.1" "vtx5 5.0.0"; do
+  read -r name version <<<"$entry"
+  [ "$GEN_OK" = 1 ] && [ -d "$OUT/$name/gen/gen" ] || continue
+  d="$OUT/$name/gen-default"
   rm -rf "$d"
-  if msg=$("$WITC" gen c -o "$d" 2>&1) && diff -r "$OUT/vtx/gen/gen" "$d" >/dev/null 2>&1; then
-    PASSED=$((PASSED + 1)); note "PASS vtx/default: 'witc gen c' without PATH = the bundled plugin world"
+  if msg=$("$WITC" gen c --protocol "$version" -o "$d" 2>&1) && diff -r "$OUT/$name/gen/gen" "$d" >/dev/null 2>&1; then
+    PASSED=$((PASSED + 1)); note "PASS $name/default: 'witc gen c --protocol $version' without PATH = the bundled file"
   else
-    FAILED=$((FAILED + 1)); note "FAIL vtx/default: 'witc gen c' without PATH differs from the bundled plugin world"
-    { printf '%s\n' "$msg"; diff -r "$OUT/vtx/gen/gen" "$d" 2>&1; } | head -10 | sed 's/^/   | /'
+    FAILED=$((FAILED + 1)); note "FAIL $name/default: 'witc gen c --protocol $version' without PATH differs from the bundled file"
+    { printf '%s\n' "$msg"; diff -r "$OUT/$name/gen/gen" "$d" 2>&1; } | head -10 | sed 's/^/   | /'
   fi
-fi
+done
 
 echo "== summary"
 for s in "${SUMMARY[@]}"; do echo "   $s"; done

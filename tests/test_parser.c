@@ -205,6 +205,54 @@ Test(parse, toplevel_use) {
   cr_assert(u->has_as);
   cr_assert(str_is(u->as.name, "s"));
   cr_assert(span_is(u->span, "use wasi:io/streams@0.2.0 as s;"));
+  cr_assert_eq(u->attrs.len, 0);
+}
+
+/* Attributes before a top-level `use` are kept in the tree: the per-package resolver
+ * refuses them where the reference does (test_resolve_pkg.c), not the parser. */
+Test(parse, toplevel_use_keeps_attributes) {
+  ast_file *f = parse_ok("package a:b@1.0.0;\n@since(version = 1.0.0)\n@unstable(feature = x)\n"
+                         "use a:b/c;\npackage c:d {\n  @external-id(\"e\")\n"
+                         "  use x:y/z as w;\n}\n");
+  cr_assert_eq(f->items.len, 2);
+  cr_assert_eq(f->items.items[0].kind, AST_ITEM_USE);
+  ast_toplevel_use *u = f->items.items[0].u.use;
+  cr_assert_eq(u->attrs.len, 2);
+  cr_assert_eq(u->attrs.items[0].kind, AST_ATTR_SINCE);
+  cr_assert(span_is(u->attrs.items[0].span, "@since(version = 1.0.0)"));
+  cr_assert_eq(u->attrs.items[1].kind, AST_ATTR_UNSTABLE);
+  cr_assert(str_is(u->attrs.items[1].feature.name, "x"));
+  /* the span still starts at the `use` keyword (the resolver underlines those 3 bytes) */
+  cr_assert(span_is(u->span, "use a:b/c;"));
+  ast_nested_package *p = f->items.items[1].u.package;
+  cr_assert_eq(p->items.len, 1);
+  u = p->items.items[0].u.use;
+  cr_assert_eq(u->attrs.len, 1);
+  cr_assert_eq(u->attrs.items[0].kind, AST_ATTR_EXTERNAL_ID);
+  cr_assert(str_is(u->attrs.items[0].string, "e"));
+  cr_assert(span_is(u->span, "use x:y/z as w;"));
+}
+
+/* A package inside a nested one is kept in the tree, at any depth up to the cap; the
+ * per-package resolver refuses it (Resolver::push in the reference). */
+Test(parse, nested_in_nested_kept) {
+  ast_file *f = parse_ok("package a:b;\npackage a:c {\n  interface i {}\n  package a:c2 {\n"
+                         "    package a:c3 {\n      world w {}\n    }\n  }\n  use i as j;\n}\n");
+  cr_assert_eq(f->items.len, 1);
+  ast_nested_package *p = f->items.items[0].u.package;
+  cr_assert_eq(p->items.len, 3);
+  cr_assert_eq(p->items.items[0].kind, AST_ITEM_INTERFACE);
+  cr_assert_eq(p->items.items[1].kind, AST_ITEM_PACKAGE);
+  cr_assert_eq(p->items.items[2].kind, AST_ITEM_USE);
+  ast_nested_package *p2 = p->items.items[1].u.package;
+  cr_assert(span_is(p2->name.span, "a:c2"));
+  cr_assert_eq(p2->items.len, 1);
+  cr_assert_eq(p2->items.items[0].kind, AST_ITEM_PACKAGE);
+  ast_nested_package *p3 = p2->items.items[0].u.package;
+  cr_assert(span_is(p3->name.span, "a:c3"));
+  cr_assert_eq(p3->items.len, 1);
+  cr_assert_eq(p3->items.items[0].kind, AST_ITEM_WORLD);
+  cr_assert(span_is(p2->span, "package a:c2 {\n    package a:c3 {\n      world w {}\n    }\n  }"));
 }
 
 Test(parse, explicit_ids_drop_the_percent) {
@@ -751,19 +799,20 @@ Test(parse_errors, attributes) {
 }
 
 Test(parse_errors, packages) {
-  expect_error("package a:b;\n\npackage a:c {\n  package a:c2 {\n    package a:c3 {\n    }\n  }\n}\n",
-               "nested packages must be placed at the top-level", 4, 11, 4);
   expect_error("package a:b;\n@since(version = 1.0.0)\npackage c:d {}\n",
                "cannot place attributes on nested packages", 3, 1, 7);
-  expect_error("package a:b@1.0.0;\n@since(version = 1.0.0)\nuse a:b/c;\n",
-               "attributes not allowed on top-level use", 3, 1, 3);
-  expect_error("package a:b;\npackage c:d {\n  @since(version = 1.0.0)\n  use x:y/z;\n}\n",
-               "attributes not allowed on top-level use", 4, 3, 3);
-  /* the nested-package check runs first, and a syntax error anywhere wins over both */
-  expect_error("package a:b;\n@since(version = 1.0.0)\nuse a:b/c;\npackage c:d {\n  package e:f {}\n}\n",
-               "nested packages must be placed at the top-level", 5, 11, 3);
+  /* Nested-in-nested packages and attributes on a top-level use are the per-package
+   * resolver's errors (test_resolve_pkg.c): a syntax error anywhere in the file wins. */
   expect_error("package a:b;\npackage c:d {\n  package e:f {}\n}\ninterface i { type t = (; }\n",
                "expected a type, found '('", 5, 24, 1);
+  expect_error("package a:b;\n@since(version = 1.0.0)\nuse a:b/c;\ninterface i { type t = (; }\n",
+               "expected a type, found '('", 4, 24, 1);
+  expect_error("package a:b;\npackage c:d {\n  @since(version = 1.0.0)\n  use x:y/z;\n"
+               "  package e:f {\n    interface i {\n  }\n}\n",
+               "expected `world`, `interface` or `use`, found eof", 9, 1, 0);
+  /* an attribute that does not parse is still a syntax error */
+  expect_error("package a:b;\n@since(version = 1)\nuse a:b/c;\n", "expected '.', found ')'", 2, 19,
+               1);
 }
 
 Test(parse_errors, context_prefix) {
@@ -813,9 +862,17 @@ Test(parse_limits, deep_input_never_overflows) {
 }
 
 Test(parse_limits, package_nesting) {
-  /* 100 nested levels parse (then fail the top-level-only check); 101 are too deep */
+  /* 100 nested levels parse, all kept in the tree (the resolver refuses the second level);
+   * 101 are too deep */
   char *ok = repeat("package a:b;\n", "package a:b {\n", 100, "", "}\n", 100, "");
-  expect_error(ok, "nested packages must be placed at the top-level", 3, 9, 3);
+  ast_file *f = parse_ok(ok);
+  int depth = 0;
+  for (const ast_items *items = &f->items; items->len; depth++) {
+    cr_assert_eq(items->len, 1);
+    cr_assert_eq(items->items[0].kind, AST_ITEM_PACKAGE);
+    items = &items->items[0].u.package->items;
+  }
+  cr_assert_eq(depth, 100);
   free(ok);
   teardown();
   setup();
@@ -908,8 +965,8 @@ Test(parse_corpus, syntax_failures_match) {
   static const char *const syntax[] = {
     "expected ", "invalid character in identifier", "identifiers must have",
     "unexpected character", "unterminated block comment", "package nesting too deep",
-    "nested packages must be placed", "type nesting too deep", "cannot place attributes",
-    "attributes not allowed", "unknown attribute", "invalid list size", "tests/ui/"};
+    "type nesting too deep", "cannot place attributes", "unknown attribute",
+    "invalid list size", "tests/ui/"};
   char line[4096];
   int total = 0, matched = 0;
   while (fgets(line, sizeof line, m)) {

@@ -345,6 +345,20 @@ static ast_nested_package *add_nested(ast_items *items, const char *ns, const ch
   return np;
 }
 
+/* A top-level `use` with attributes: its span starts at the `use` keyword. */
+static ast_toplevel_use *add_attr_use(ast_items *items, ast_use_path p, const char *as,
+                                      ast_attr attr) {
+  ast_toplevel_use *u = add_use(items, p, as);
+  u->span = fresh_span(12);
+  witc_vec_push(&A, &u->attrs, attr);
+  return u;
+}
+
+/* The `use` keyword of a top-level use: where "attributes not allowed" points. */
+static witc_span use_kw(const ast_toplevel_use *u) {
+  return (witc_span){u->span.start, u->span.start + 3};
+}
+
 /* ---- running and checking ------------------------------------------------------------- */
 
 static witc_unresolved_group G;
@@ -892,6 +906,139 @@ Test(resolve_pkg, err_gates) {
   expect_error("cannot specify both @since and @unstable", t->attrs.items[1].span);
 }
 
+/* ---- where the checks of the parsed tree come (orders from the reference checker) ------ */
+
+/* Attributes on a top-level use are refused in populate_ast_items, on its last pass: after
+ * the whole package's duplicate, missing-dependency and cycle checks. */
+Test(resolve_pkg, err_attr_use_keyword_span) {
+  ast_file *f = FILE_("foo", "a");
+  add_iface(&f->items, IFACE("x"));
+  ast_toplevel_use *u = add_attr_use(&f->items, LOCAL("x"), "y", ATTR_SINCE("1.0.0"));
+  cr_assert_not(run(1, f));
+  expect_error("attributes not allowed on top-level use", use_kw(u));
+}
+
+Test(resolve_pkg, err_attr_use_after_duplicate_item) {
+  ast_file *f1 = FILE_("foo", "a");
+  add_attr_use(&f1->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  add_iface(&f1->items, IFACE("x"));
+  ast_file *f2 = FILE_(NULL, NULL);
+  ast_interface *x2 = IFACE("x");
+  add_iface(&f2->items, x2);
+  cr_assert_not(run(2, f1, f2));
+  expect_error("duplicate item named `x`", x2->name.span);
+}
+
+Test(resolve_pkg, err_attr_use_after_duplicate_name_and_cycle) {
+  ast_file *f = FILE_("foo", "a");
+  add_attr_use(&f->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  add_use(&f->items, FOREIGN("c", "d", "z"), NULL);
+  ast_interface *z = IFACE("z");
+  add_iface(&f->items, z);
+  cr_assert_not(run(1, f));
+  expect_error("duplicate name `z` in this file", z->name.span);
+
+  teardown();
+  setup();
+  f = FILE_("foo", "a");
+  add_attr_use(&f->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  ast_interface *a = IFACE("a");
+  i_use(&a->items, USE(LOCAL("b"), 0));
+  ast_interface *b = IFACE("b");
+  i_use(&b->items, USE(LOCAL("a"), 0));
+  add_iface(&f->items, a);
+  add_iface(&f->items, b);
+  cr_assert_not(run(1, f));
+  expect_error("interface or world `b` depends on itself", b->name.span);
+}
+
+/* On that last pass, items in order across the files: the first of a missing `use` target
+ * and a `use` with attributes wins, and on one item the attributes come first. */
+Test(resolve_pkg, err_attr_use_and_missing_use_in_item_order) {
+  ast_file *f1 = FILE_("foo", "a");
+  ast_toplevel_use *miss = add_use(&f1->items, LOCAL("nope"), NULL);
+  ast_file *f2 = FILE_(NULL, NULL);
+  add_iface(&f2->items, IFACE("x"));
+  add_attr_use(&f2->items, LOCAL("x"), "y", ATTR_UNSTABLE("f"));
+  cr_assert_not(run(2, f1, f2));
+  expect_error("interface or world `nope` does not exist", miss->path.name.span);
+
+  teardown();
+  setup();
+  f1 = FILE_("foo", "a");
+  add_iface(&f1->items, IFACE("x"));
+  ast_toplevel_use *u = add_attr_use(&f1->items, LOCAL("x"), "y", ATTR_UNSTABLE("f"));
+  f2 = FILE_(NULL, NULL);
+  add_use(&f2->items, LOCAL("nope"), NULL);
+  cr_assert_not(run(2, f1, f2));
+  expect_error("attributes not allowed on top-level use", use_kw(u));
+
+  teardown();
+  setup();
+  f1 = FILE_("foo", "a");
+  u = add_attr_use(&f1->items, LOCAL("nope"), NULL, ATTR_SINCE("1.0.0"));
+  cr_assert_not(run(1, f1));
+  expect_error("attributes not allowed on top-level use", use_kw(u));
+}
+
+/* ...and before anything inside an interface or world is resolved. */
+Test(resolve_pkg, err_attr_use_before_interface_bodies) {
+  ast_file *f = FILE_("foo", "a");
+  ast_interface *it = IFACE("i");
+  i_td(&it->items, ALIAS("t", TN("nope")));
+  add_iface(&f->items, it);
+  ast_toplevel_use *u = add_attr_use(&f->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  cr_assert_not(run(1, f));
+  expect_error("attributes not allowed on top-level use", use_kw(u));
+}
+
+/* The attributes of a foreign top-level use are read while foreign dependencies are
+ * collected, as in the reference; a bad combination there makes the reference panic
+ * (its `.unwrap()`), witc reports the gate error instead. */
+Test(resolve_pkg, err_attr_use_bad_gate_on_foreign_path) {
+  ast_file *f = FILE_("foo", "a");
+  ast_toplevel_use *u = add_attr_use(&f->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  witc_vec_push(&A, &u->attrs, ATTR_SINCE("2.0.0"));
+  cr_assert_not(run(1, f));
+  expect_error("cannot specify @since twice", u->attrs.items[1].span);
+}
+
+/* A package inside a nested one: refused when the nested package is pushed, before that
+ * package is resolved, and after the nested packages met before it are resolved. */
+Test(resolve_pkg, err_nested_in_nested_order) {
+  ast_file *f = FILE_("a", "main");
+  ast_nested_package *n1 = add_nested(&f->items, "a", "n1");
+  add_attr_use(&n1->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  add_iface(&n1->items, IFACE("x"));
+  add_iface(&n1->items, IFACE("x"));
+  ast_nested_package *inner = add_nested(&n1->items, "a", "inner");
+  add_nested(&n1->items, "a", "inner2");
+  cr_assert_not(run(1, f));
+  expect_error("nested packages must be placed at the top-level", inner->name.span);
+
+  teardown();
+  setup();
+  f = FILE_("a", "main");
+  n1 = add_nested(&f->items, "a", "n1");
+  add_iface(&n1->items, IFACE("x"));
+  ast_interface *x2 = IFACE("x");
+  add_iface(&n1->items, x2);
+  ast_nested_package *n2 = add_nested(&f->items, "a", "n2");
+  add_nested(&n2->items, "a", "inner");
+  cr_assert_not(run(1, f));
+  expect_error("duplicate item named `x`", x2->name.span);
+
+  /* the main package's own errors come after every nested package of its files */
+  teardown();
+  setup();
+  f = FILE_("a", "main");
+  add_attr_use(&f->items, FOREIGN("c", "d", "e"), NULL, ATTR_SINCE("1.0.0"));
+  n1 = add_nested(&f->items, "a", "n1");
+  inner = add_nested(&n1->items, "a", "inner");
+  cr_assert_not(run(1, f));
+  expect_error("nested packages must be placed at the top-level", inner->name.span);
+}
+
 /* ---- through the parser --------------------------------------------------------------- */
 
 /* Parses and resolves `n` files given as (path, text) pairs. */
@@ -998,6 +1145,153 @@ Test(resolve_pkg, text_use_world_in_interface_scope) {
                          "package a:b;\nworld foo {\n  import foo: interface {\n"
                          "    use foo.{i32};\n  }\n}\n"));
   expect_at("name `foo` is defined as a world, not an interface", 4, 9, 3);
+}
+
+/* Orders checked against the reference checker (wit-check.mjs, wit-parser 0.259) on the
+ * same single-file inputs; line:col as the reference renders them. */
+Test(resolve_pkg, text_attr_use_orders) {
+  /* a duplicate item later in the file comes first */
+  cr_assert_not(run_text(1, "a.wit",
+                         "package a:b;\n@since(version = 1.0.0)\nuse x as y;\n"
+                         "interface x {}\ninterface x {}\n"));
+  expect_at("duplicate item named `x`", 5, 11, 1);
+  teardown();
+  setup();
+  /* a missing use target before it comes first; after it, the attributes do */
+  cr_assert_not(run_text(1, "a.wit",
+                         "package a:b;\nuse nope;\n@since(version = 1.0.0)\nuse x as y;\n"
+                         "interface x {}\n"));
+  expect_at("interface or world `nope` does not exist", 2, 5, 4);
+  teardown();
+  setup();
+  cr_assert_not(run_text(1, "a.wit",
+                         "package a:b;\n@since(version = 1.0.0)\nuse x as y;\nuse nope;\n"
+                         "interface x { type t = nope; }\n"));
+  expect_at("attributes not allowed on top-level use", 3, 1, 3);
+  teardown();
+  setup();
+  /* @external-id counts as an attribute too */
+  cr_assert_not(run_text(1, "a.wit", "package a:b;\n@external-id(\"x\")\nuse c:d/e;\n"));
+  expect_at("attributes not allowed on top-level use", 3, 1, 3);
+}
+
+Test(resolve_pkg, text_nested_orders) {
+  /* an error in an earlier nested package comes first */
+  cr_assert_not(run_text(1, "a.wit",
+                         "package c:d {\n  interface x {}\n  interface x {}\n}\n"
+                         "package g:h {\n  package e:f {}\n}\n"));
+  expect_at("duplicate item named `x`", 3, 13, 1);
+  teardown();
+  setup();
+  /* in one nested package: the nested-package check before its other errors */
+  cr_assert_not(run_text(1, "a.wit",
+                         "package c:d {\n  @since(version = 1.0.0)\n  use x;\n"
+                         "  package e:f {}\n  interface x {}\n}\n"));
+  expect_at("nested packages must be placed at the top-level", 4, 11, 3);
+  teardown();
+  setup();
+  /* the main package's errors come after the nested packages' */
+  cr_assert_not(run_text(1, "a.wit",
+                         "package a:b;\ninterface x {}\ninterface x {}\n"
+                         "package c:d {\n  package e:f {}\n}\n"));
+  expect_at("nested packages must be placed at the top-level", 5, 11, 3);
+  teardown();
+  setup();
+  cr_assert_not(run_text(1, "a.wit",
+                         "package c:d {\n  interface x {}\n  @since(version = 1.0.0)\n"
+                         "  use x as z;\n}\npackage g:h {\n  package e:f {}\n}\n"));
+  expect_at("attributes not allowed on top-level use", 4, 3, 3);
+}
+
+/* Several files (witc_parse_resolve_package): the reference's SourceMap::parse parses a
+ * file, resolves its nested packages and pushes it (checking its `package` header) before
+ * it parses the next file; the main package is resolved after the last file. The checker
+ * shows only "failed to parse package: DIR" for a directory, so these orders follow the
+ * reference's code. */
+static bool run_files(int n, ...) {
+  uint32_t idx[8];
+  va_list ap;
+  va_start(ap, n);
+  for (int i = 0; i < n; i++) {
+    const char *path = va_arg(ap, const char *);
+    const char *text = va_arg(ap, const char *);
+    idx[i] = witc_source_map_add(&M, path, text, strlen(text));
+  }
+  va_end(ap);
+  return witc_parse_resolve_package(&A, &M, idx, (uint32_t)n, "ctx: ", &D, &G);
+}
+
+static void expect_in(const char *path, const char *msg, uint32_t line, uint32_t col) {
+  cr_assert_eq(D.items.len, 1);
+  cr_expect_str_eq(D.items.items[0].context, "ctx: ");
+  expect_at(msg, line, col, D.items.items[0].span.end - D.items.items[0].span.start);
+  cr_expect_str_eq(witc_source_map_file(&M, D.items.items[0].span.start)->path, path);
+}
+
+static const char BAD_SYNTAX[] = "interface y {\n";
+static const char SYNTAX_MSG[] = "expected `type`, `resource` or `func`, found eof";
+
+Test(resolve_pkg, files_nested_errors_before_later_syntax_errors) {
+  cr_assert_not(run_files(2, "a.wit", "package a:b;\npackage c:d {\n  package e:f {}\n}\n",
+                          "b.wit", BAD_SYNTAX));
+  expect_in("a.wit", "nested packages must be placed at the top-level", 3, 11);
+  teardown();
+  setup();
+  cr_assert_not(run_files(2, "a.wit",
+                          "package a:b;\npackage c:d {\n  interface x {}\n  interface x {}\n}\n",
+                          "b.wit", BAD_SYNTAX));
+  expect_in("a.wit", "duplicate item named `x`", 4, 13);
+  teardown();
+  setup();
+  /* a syntax error in an earlier file comes first */
+  cr_assert_not(run_files(2, "a.wit", BAD_SYNTAX, "b.wit",
+                          "package a:b;\npackage c:d {\n  package e:f {}\n}\n"));
+  expect_in("a.wit", SYNTAX_MSG, 2, 1);
+}
+
+Test(resolve_pkg, files_header_mismatch_before_later_syntax_errors) {
+  cr_assert_not(run_files(3, "a.wit", "package x:y;\n", "b.wit", "package x:z;\n", "c.wit",
+                          BAD_SYNTAX));
+  expect_in("b.wit", "package identifier `x:z` does not match previous package name of `x:y`",
+            1, 9);
+}
+
+Test(resolve_pkg, files_main_package_errors_after_every_file) {
+  /* the main package is resolved only once every file is parsed */
+  cr_assert_not(run_files(2, "a.wit", "package a:b;\n@since(version = 1.0.0)\nuse c:d/e;\n",
+                          "b.wit", BAD_SYNTAX));
+  expect_in("b.wit", SYNTAX_MSG, 2, 1);
+  teardown();
+  setup();
+  cr_assert_not(run_files(2, "a.wit", "package a:b;\n@since(version = 1.0.0)\nuse c:d/e;\n",
+                          "b.wit", "package c:d {\n  package e:f {}\n}\n"));
+  expect_in("b.wit", "nested packages must be placed at the top-level", 2, 11);
+  teardown();
+  setup();
+  cr_assert_not(run_files(2, "a.wit",
+                          "package a:b;\n@since(version = 1.0.0)\nuse x;\ninterface x {}\n",
+                          "b.wit", "interface x {}\n"));
+  expect_in("b.wit", "duplicate item named `x`", 1, 11);
+  teardown();
+  setup();
+  cr_assert_not(run_files(2, "a.wit", "package a:b;\nuse nope;\n", "b.wit",
+                          "@since(version = 1.0.0)\nuse c:d/e;\n"));
+  expect_in("a.wit", "interface or world `nope` does not exist", 2, 5);
+  teardown();
+  setup();
+  cr_assert_not(run_files(2, "a.wit", "package a:b;\n@since(version = 1.0.0)\nuse c:d/e;\n",
+                          "b.wit", "use nope;\n"));
+  expect_in("a.wit", "attributes not allowed on top-level use", 3, 1);
+}
+
+Test(resolve_pkg, files_resolve_like_parsed_trees) {
+  expect_ok(run_files(2, "a.wit", "package a:b;\npackage c:d { interface i {} }\ninterface x {}\n",
+                      "b.wit", "use c:d/i;\nworld w { import i; import x; }\n"));
+  cr_assert_eq(G.nested.len, 1);
+  cr_expect(str_is(G.nested.items[0].name.name, "d"));
+  cr_assert_eq(G.main.files.len, 2);
+  cr_expect_eq(G.main.interfaces.len, 2);
+  cr_expect_eq(G.main.worlds.len, 1);
 }
 
 /* ---- the conformance corpus, this stage only ------------------------------------------ */

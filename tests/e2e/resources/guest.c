@@ -235,4 +235,13 @@ own_stack_t exports_test_resources_guest_res_larger(own_stack_t a, own_stack_t b
   return b;
 }
 
+uint32_t exports_resources_double_token(resources_borrow_token_t t) { return 2 * resources_method_token_value(t); }
+
+resources_own_token_t exports_resources_next_token(uint32_t n) {
+  resources_own_token_t made = resources_make_token(n);
+  resources_own_token_t next = resources_constructor_token(resources_method_token_value(resources_borrow_token(made)) + 1);
+  resources_token_drop_own(made);
+  return next;
+}
+
 int64_t exports_resources_heap_bytes(void) { return e2e_heap_bytes(); }

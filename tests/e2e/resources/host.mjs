@@ -39,9 +39,21 @@ const hostRes = {
   maybeCounter: (n) => (n >= 0 ? new Counter(n) : undefined),
 };
 
+// ---- the world-level token
+let tokenDrops = 0;
+class Token {
+  constructor(n) { this.n = n; }
+  value() { return this.n; }
+  [Symbol.dispose]() { tokenDrops++; }
+}
+
 let root;
 try {
-  root = await instantiate(dir, name, { 'test:resources/host-res@0.1.0': hostRes });
+  root = await instantiate(dir, name, {
+    'test:resources/host-res@0.1.0': hostRes,
+    token: { default: Token },
+    'make-token': { default: (n) => new Token(n * 10) },
+  });
   t.check('instantiate', typeof root?.guestRes?.IntStack === 'function');
 } catch (e) {
   t.check('instantiate', false, String(e?.stack ?? e));
@@ -155,6 +167,16 @@ t.eq('larger keeps the first on a tie', win2.name(), 'b');
   t.eq('firsts (list<option<own>>)', t.run('firsts', () => g.firsts([x, undefined, e, y])), [3, undefined, undefined, -10]);
   t.eq('firsts destroyed the stacks', g.dropped(), dd + 3);
   t.eq('firsts of nothing', g.firsts([]), []);
+}
+
+// world-level resource, functions and types
+t.eq('double-token (world-level borrow)', t.run('double-token', () => root.doubleToken(new Token(21))), 42);
+{
+  const d0 = tokenDrops;
+  const nt = t.run('next-token', () => root.nextToken(4));
+  t.check('next-token gave a host Token', nt instanceof Token, show(nt));
+  t.eq('next-token value', nt?.value(), 41);
+  t.eq('next-token dropped the made token', tokenDrops - d0, 1);
 }
 
 // ---- drop everything: destructors and heap

@@ -307,5 +307,24 @@ EXPORT("larger") int32_t exp_larger(int32_t a, int32_t b) {
   return b;
 }
 
+/* ---- the world-level resource `token` (imported from $root) -------------------------------- */
+
+__attribute__((import_module("$root"), import_name("[constructor]token"))) extern int32_t token_new(int32_t n);
+__attribute__((import_module("$root"), import_name("[method]token.value"))) extern int32_t token_value(int32_t self);
+__attribute__((import_module("$root"), import_name("[resource-drop]token"))) extern void token_drop(int32_t handle);
+__attribute__((import_module("$root"), import_name("make-token"))) extern int32_t make_token(int32_t n);
+
+__attribute__((export_name("double-token"))) int32_t exp_double_token(int32_t t) {
+  int32_t v = token_value(t) * 2;
+  token_drop(t);                                               /* end the borrow */
+  return v;
+}
+__attribute__((export_name("next-token"))) int32_t exp_next_token(int32_t n) {
+  int32_t made = make_token(n);
+  int32_t next = token_new(token_value(made) + 1);
+  token_drop(made);
+  return next;
+}
+
 __attribute__((export_name("heap-bytes")))
 int64_t exp_heap_bytes(void) { return e2e_heap_bytes(); }

@@ -22,12 +22,7 @@
 #ifndef E2E_VTX_NOTES_H
 #define E2E_VTX_NOTES_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "req.h"
 
 #define PLUGIN_ID "notes"
 #define PLUGIN_NAME "Notes ✎"
@@ -47,79 +42,6 @@ static const char *const plugin_resources[] = { "notes" };
 #define SQL_SEARCH "SELECT id, body FROM notes WHERE body LIKE ?1 ORDER BY id"
 #define SQL_INSERT "INSERT INTO notes (body, score, length, extra) VALUES (?1, ?2, ?3, ?4)"
 #define SQL_DELETE "DELETE FROM notes WHERE id = ?1"
-
-/* A view of bytes (not NUL-terminated). */
-typedef struct { const char *p; size_t n; } span_t;
-
-static inline span_t span(const void *p, size_t n) { span_t s = { (const char *)p, n }; return s; }
-static inline span_t span_z(const char *s) { return span(s, strlen(s)); }
-static inline bool span_eq(span_t a, const char *b) { return a.n == strlen(b) && memcmp(a.p, b, a.n) == 0; }
-static inline bool span_ieq(span_t a, const char *b) {
-  if (a.n != strlen(b)) return false;
-  for (size_t i = 0; i < a.n; i++) {
-    char c = a.p[i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-    if (c != b[i]) return false;
-  }
-  return true;
-}
-static inline bool span_prefix(span_t s, const char *prefix, span_t *rest) {
-  size_t n = strlen(prefix);
-  if (s.n < n || memcmp(s.p, prefix, n) != 0) return false;
-  if (rest) *rest = span(s.p + n, s.n - n);
-  return true;
-}
-
-static inline int hexval(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Looks up KEY in a query string "a=1&b=x%20y" and percent-decodes its value (+ is a space)
- * into a malloc'ed buffer (*out, *out_len; free it). False when absent. */
-static inline bool query_get(span_t q, const char *key, char **out, size_t *out_len) {
-  size_t i = 0;
-  while (i <= q.n) {
-    size_t end = i;
-    while (end < q.n && q.p[end] != '&') end++;
-    span_t part = span(q.p + i, end - i);
-    size_t eq = 0;
-    while (eq < part.n && part.p[eq] != '=') eq++;
-    if (span_eq(span(part.p, eq), key)) {
-      span_t v = eq < part.n ? span(part.p + eq + 1, part.n - eq - 1) : span("", 0);
-      char *buf = malloc(v.n + 1);
-      if (!buf) abort();
-      size_t o = 0;
-      for (size_t k = 0; k < v.n; k++) {
-        if (v.p[k] == '%' && k + 2 < v.n && hexval(v.p[k + 1]) >= 0 && hexval(v.p[k + 2]) >= 0) {
-          buf[o++] = (char)(hexval(v.p[k + 1]) * 16 + hexval(v.p[k + 2]));
-          k += 2;
-        } else {
-          buf[o++] = v.p[k] == '+' ? ' ' : v.p[k];
-        }
-      }
-      *out = buf;
-      *out_len = o;
-      return true;
-    }
-    i = end + 1;
-  }
-  return false;
-}
-
-/* A decimal s64 ("-12"); false when it is not one. */
-static inline bool parse_s64(span_t s, int64_t *out) {
-  size_t i = 0;
-  bool neg = s.n > 0 && s.p[0] == '-';
-  if (neg) i = 1;
-  if (i == s.n) return false;
-  uint64_t v = 0;
-  for (; i < s.n; i++) {
-    if (s.p[i] < '0' || s.p[i] > '9') return false;
-    v = v * 10 + (uint64_t)(s.p[i] - '0');
-  }
-  *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-  return true;
-}
 
 /* The route of a request. */
 typedef enum { R_NONE, R_SEARCH, R_INSERT, R_DELETE, R_FILE, R_FILE_HEAD, R_DEBUG } route_t;
