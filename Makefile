@@ -1,6 +1,8 @@
 # Makefile: a thin wrapper over CMake.
 #
-#   make demo    set up, build, then run witc on the bundled vtx:api package
+#   make demo    set up, build, then the bundled vtx:api package end to end: check it, generate
+#                its C bindings, build examples/vtx-plugin into a component and run it
+#                (scripts/demo.sh; output in $(BUILD)/demo)
 #   make test    set up, then the whole test suite (tests/run_all.sh)
 #   make build   configure and build into build/ (gcc)
 #   make clean   remove every build directory
@@ -24,9 +26,13 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The build's own output is shown only when it fails: the demo's output is the demo.
 demo: setup
-	@$(MAKE) --no-print-directory build
-	@bash scripts/demo.sh $(BUILD)/witc
+	@echo "make demo: building $(BUILD)/witc (cmake; its output is shown only when it fails)"
+	@log=$$(mktemp); \
+	if $(MAKE) --no-print-directory build >"$$log" 2>&1; then rm -f "$$log"; \
+	else cat "$$log"; rm -f "$$log"; echo "make demo: the build failed" >&2; exit 1; fi
+	@bash scripts/demo.sh $(BUILD)/witc $(BUILD)/demo
 
 test: setup
 	@bash tests/run_all.sh

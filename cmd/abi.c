@@ -5,7 +5,6 @@
  * function's flattened core signature and whether its parameters or result spill to
  * memory, and every core import/export name, resource intrinsics and module-level exports
  * included. No PATH: the bundled vtx:api world. Exit: 0 ok, 1 invalid WIT, 2 usage/I/O. */
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,8 +13,7 @@
 
 static const cli_option abi_options[] = {
     CLI_RESOLVE_OPTIONS,
-    {CLI_OPT_MANGLING, "mangling", 0, "legacy|standard32",
-     "core names to show: legacy (default) or standard32 (cm32p2)"},
+    CLI_MANGLING_OPTION("core names to show: legacy (default) or standard32 (cm32p2)"),
     {CLI_OPT_HELP, "help", 'h', NULL, "print this help"},
     {0},
 };
@@ -30,12 +28,7 @@ static bool abi_opt(int id, const char *arg, void *user) {
   abi_args *a = user;
   if (cli_resolve_opts_take(&a->ropts, id, arg)) return true;
   if (id == CLI_OPT_MANGLING) {
-    if (!strcmp(arg, "legacy")) a->mangling = WITC_MANGLING_LEGACY;
-    else if (!strcmp(arg, "standard32")) a->mangling = WITC_MANGLING_STANDARD32;
-    else {
-      fprintf(stderr, "error: --mangling must be 'legacy' or 'standard32', not '%s'\n", arg);
-      a->bad = true;
-    }
+    if (!cli_mangling_parse(arg, &a->mangling)) a->bad = true;
     return true;
   }
   return false;
@@ -47,6 +40,28 @@ typedef struct report {
   witc_mangling m;
   witc_buf *out;
 } report;
+
+/* The kind as the report names it ("record", "fixed-length list", "alias"). */
+static const char *kind_name(witc_typedef_kind k) {
+  switch (k) {
+  case WITC_TD_RECORD: return "record";
+  case WITC_TD_RESOURCE: return "resource";
+  case WITC_TD_HANDLE: return "handle";
+  case WITC_TD_FLAGS: return "flags";
+  case WITC_TD_TUPLE: return "tuple";
+  case WITC_TD_VARIANT: return "variant";
+  case WITC_TD_ENUM: return "enum";
+  case WITC_TD_OPTION: return "option";
+  case WITC_TD_RESULT: return "result";
+  case WITC_TD_LIST: return "list";
+  case WITC_TD_MAP: return "map";
+  case WITC_TD_FIXED_LIST: return "fixed-length list";
+  case WITC_TD_FUTURE: return "future";
+  case WITC_TD_STREAM: return "stream";
+  case WITC_TD_TYPE: return "alias";
+  default: return "?";
+  }
+}
 
 /* The WIT spelling of a type: its name, or the structure of an anonymous one. */
 static void put_type(report *rp, witc_type t) {
@@ -65,8 +80,11 @@ static void put_type(report *rp, witc_type t) {
     return;
   }
   switch (td->kind) {
-  case WITC_TD_LIST: witc_buf_puts(b, "list<"); put_type(rp, td->u.type); witc_buf_putc(b, '>'); return;
-  case WITC_TD_OPTION: witc_buf_puts(b, "option<"); put_type(rp, td->u.type); witc_buf_putc(b, '>'); return;
+  case WITC_TD_LIST: case WITC_TD_OPTION: case WITC_TD_FUTURE: case WITC_TD_STREAM:
+    witc_buf_printf(b, "%s<", kind_name(td->kind));
+    put_type(rp, td->u.type);
+    witc_buf_putc(b, '>');
+    return;
   case WITC_TD_FIXED_LIST:
     witc_buf_puts(b, "list<");
     put_type(rp, td->u.fixed.elem);
@@ -99,8 +117,6 @@ static void put_type(report *rp, witc_type t) {
     put_type(rp, witc_type_id(td->u.handle.resource));
     witc_buf_putc(b, '>');
     return;
-  case WITC_TD_FUTURE: witc_buf_puts(b, "future<"); put_type(rp, td->u.type); witc_buf_putc(b, '>'); return;
-  case WITC_TD_STREAM: witc_buf_puts(b, "stream<"); put_type(rp, td->u.type); witc_buf_putc(b, '>'); return;
   case WITC_TD_TYPE: put_type(rp, td->u.type); return;
   default: witc_buf_puts(b, "?"); return;
   }
@@ -128,27 +144,6 @@ static void put_core_func(report *rp, const witc_core_vec *params, const witc_co
     witc_buf_putc(b, ')');
   }
   witc_buf_putc(b, ')');
-}
-
-static const char *kind_name(witc_typedef_kind k) {
-  switch (k) {
-  case WITC_TD_RECORD: return "record";
-  case WITC_TD_RESOURCE: return "resource";
-  case WITC_TD_HANDLE: return "handle";
-  case WITC_TD_FLAGS: return "flags";
-  case WITC_TD_TUPLE: return "tuple";
-  case WITC_TD_VARIANT: return "variant";
-  case WITC_TD_ENUM: return "enum";
-  case WITC_TD_OPTION: return "option";
-  case WITC_TD_RESULT: return "result";
-  case WITC_TD_LIST: return "list";
-  case WITC_TD_MAP: return "map";
-  case WITC_TD_FIXED_LIST: return "fixed-length list";
-  case WITC_TD_FUTURE: return "future";
-  case WITC_TD_STREAM: return "stream";
-  case WITC_TD_TYPE: return "alias";
-  default: return "?";
-  }
 }
 
 static void put_resource_names(report *rp, const witc_world_key *key, witc_str name, bool exported);
@@ -321,6 +316,16 @@ static void put_world(report *rp, witc_id wid) {
                   witc_abi_initialize_name(rp->m));
 }
 
+/* Writes the report of the selected world into *user (a report whose `out` is set; under
+ * cli_run_guarded: arena failures longjmp out). */
+static int write_report(cli_input *in, void *user) {
+  report *rp = user;
+  rp->r = &in->resolve;
+  witc_abi_init(&rp->abi, &in->resolve, &in->arena, 4);
+  put_world(rp, in->world);
+  return CLI_OK;
+}
+
 static int abi_run(int argc, char **argv) {
   extern const cli_command cmd_abi;
   abi_args a = {0};
@@ -328,35 +333,17 @@ static int abi_run(int argc, char **argv) {
   int first = cli_parse(&cmd_abi, argc, argv, abi_opt, &a, &done);
   if (first < 0 || a.bad) return CLI_USAGE;
   if (done) return CLI_OK;
-  if (argc - first > 1) {
-    fprintf(stderr, "error: at most one PATH may be given\n");
-    return CLI_USAGE;
-  }
   cli_input in;
-  int rc = cli_input_load(&in, argc > first ? argv[first] : NULL, &a.ropts, true);
-  if (rc != CLI_OK) {
-    cli_input_delete(&in);
-    return rc;
-  }
+  int rc = cli_input_load_world(&in, argc, argv, first, &a.ropts);
+  if (rc != CLI_OK) return rc;
   witc_buf out;
   witc_buf_init(&out);
-  jmp_buf oom;
-  in.arena.oom = &oom;
-  if (setjmp(oom) != 0) {
-    in.arena.oom = NULL;
-    witc_buf_delete(&out);
-    cli_input_delete(&in);
-    fprintf(stderr, "error: out of memory\n");
-    return CLI_USAGE;
-  }
-  report rp = {&in.resolve, {0}, a.mangling, &out};
-  witc_abi_init(&rp.abi, &in.resolve, &in.arena, 4);
-  put_world(&rp, in.world);
-  in.arena.oom = NULL;
-  if (out.error) {
+  report rp = {NULL, {0}, a.mangling, &out};
+  rc = cli_run_guarded(&in, write_report, &rp);
+  if (rc == CLI_OK && out.error) {
     fprintf(stderr, "error: out of memory\n");
     rc = CLI_USAGE;
-  } else {
+  } else if (rc == CLI_OK) {
     fwrite(out.data, 1, out.len, stdout);
   }
   witc_buf_delete(&out);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../codegen/abi.h"
 #include "../parser/model.h"
 #include "../parser/source.h"
 
@@ -69,6 +70,13 @@ typedef struct cli_resolve_opts {
 /* Handles one of the CLI_RESOLVE_OPTIONS ids; returns false if `id` is not one of them. */
 bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg);
 
+/* The --mangling option entry; `help` says what the chosen core names are used for. */
+#define CLI_MANGLING_OPTION(help) {CLI_OPT_MANGLING, "mangling", 0, "legacy|standard32", help}
+
+/* Parses a --mangling value, "legacy" or "standard32", into *out. Any other value: prints
+ * "error: --mangling must be ..." to stderr and returns false (*out unchanged). */
+bool cli_mangling_parse(const char *arg, witc_mangling *out);
+
 /* A loaded and resolved input: everything a subcommand needs, owned together. */
 typedef struct cli_input {
   witc_arena arena;
@@ -87,6 +95,20 @@ typedef struct cli_input {
 int cli_input_load(cli_input *self, const char *path, const cli_resolve_opts *opts,
                    bool need_world);
 void cli_input_delete(cli_input *self);
+
+/* For a command that reads one world from at most one PATH: `first` is cli_parse's index
+ * of the first operand in argv[0..argc). Loads argv[first] (none: the bundled package)
+ * with cli_input_load(need_world true). More than one operand is a usage error ("at most
+ * one PATH may be given"). Returns CLI_OK with *self loaded (call cli_input_delete);
+ * otherwise the exit code, with *self already deleted. */
+int cli_input_load_world(cli_input *self, int argc, char **argv, int first,
+                         const cli_resolve_opts *opts);
+
+/* Runs fn(self, user) under an out-of-memory recovery point for self->arena: when an arena
+ * allocation fails inside fn, prints "error: out of memory" to stderr and returns
+ * CLI_USAGE; otherwise returns what fn returns. What fn allocated outside the arena is the
+ * caller's to free either way. */
+int cli_run_guarded(cli_input *self, int (*fn)(cli_input *in, void *user), void *user);
 
 /* Prints the diagnostics collected so far to stderr (rendered as in source.h). */
 void cli_print_diags(cli_input *self);

@@ -1,6 +1,7 @@
-/* common.c: what the subcommands share: the resolver options, loading an input (file,
- * directory, stdin or the bundled package) into a resolved graph, printing diagnostics,
- * atomic output files, and the table of bundled WIT packages. */
+/* common.c: what the subcommands share: the resolver and --mangling options, loading an
+ * input (file, directory, stdin or the bundled package) into a resolved graph, running a
+ * back end under an out-of-memory recovery point, printing diagnostics, atomic output
+ * files, and the table of bundled WIT packages. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -74,6 +75,18 @@ bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg) {
   default:
     return false;
   }
+}
+
+bool cli_mangling_parse(const char *arg, witc_mangling *out) {
+  if (!strcmp(arg, "legacy")) {
+    *out = WITC_MANGLING_LEGACY;
+  } else if (!strcmp(arg, "standard32")) {
+    *out = WITC_MANGLING_STANDARD32;
+  } else {
+    fprintf(stderr, "error: --mangling must be 'legacy' or 'standard32', not '%s'\n", arg);
+    return false;
+  }
+  return true;
 }
 
 /* ---- loading ---------------------------------------------------------------------- */
@@ -190,6 +203,31 @@ void cli_input_delete(cli_input *self) {
   witc_source_map_delete(&self->sources);
   witc_arena_delete(&self->arena);
   memset(self, 0, sizeof *self);
+}
+
+int cli_input_load_world(cli_input *self, int argc, char **argv, int first,
+                         const cli_resolve_opts *opts) {
+  if (argc - first > 1) {
+    memset(self, 0, sizeof *self);
+    fprintf(stderr, "error: at most one PATH may be given\n");
+    return CLI_USAGE;
+  }
+  int rc = cli_input_load(self, argc > first ? argv[first] : NULL, opts, true);
+  if (rc != CLI_OK) cli_input_delete(self);
+  return rc;
+}
+
+int cli_run_guarded(cli_input *self, int (*fn)(cli_input *in, void *user), void *user) {
+  jmp_buf oom;
+  self->arena.oom = &oom;
+  if (setjmp(oom) != 0) {
+    self->arena.oom = NULL;
+    fprintf(stderr, "error: out of memory\n");
+    return CLI_USAGE;
+  }
+  int rc = fn(self, user);
+  self->arena.oom = NULL; /* the jmp_buf dies with this frame */
+  return rc;
 }
 
 void cli_print_diags(cli_input *self) {

@@ -5,7 +5,6 @@
  * generator does not support (async, future, stream, error-context), located in the WIT;
  * 2 usage or I/O error. */
 #include <errno.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,8 +15,8 @@
 static const cli_option gen_c_options[] = {
     CLI_RESOLVE_OPTIONS,
     {CLI_OPT_OUTPUT, "output", 'o', "DIR", "directory to write <world>.h and <world>.c into (default .)"},
-    {CLI_OPT_MANGLING, "mangling", 0, "legacy|standard32",
-     "core import/export names: legacy (default: cabi_realloc, module#func) or standard32 (cm32p2)"},
+    CLI_MANGLING_OPTION("core import/export names: legacy (default: cabi_realloc, module#func) "
+                        "or standard32 (cm32p2)"),
     {CLI_OPT_HELP, "help", 'h', NULL, "print this help"},
     {0},
 };
@@ -37,12 +36,7 @@ static bool gen_c_opt(int id, const char *arg, void *user) {
     return true;
   }
   if (id == CLI_OPT_MANGLING) {
-    if (!strcmp(arg, "legacy")) a->mangling = WITC_MANGLING_LEGACY;
-    else if (!strcmp(arg, "standard32")) a->mangling = WITC_MANGLING_STANDARD32;
-    else {
-      fprintf(stderr, "error: --mangling must be 'legacy' or 'standard32', not '%s'\n", arg);
-      a->bad = true;
-    }
+    if (!cli_mangling_parse(arg, &a->mangling)) a->bad = true;
     return true;
   }
   return false;
@@ -87,19 +81,15 @@ static int write_out(const char *dir, const char *base, const char *ext, const w
   return CLI_OK;
 }
 
-/* Generation under an out-of-memory recovery point (the arena longjmps on failure). */
-static int generate(cli_input *in, const gen_c_args *a, witc_gen_c_out *out) {
-  jmp_buf oom;
-  in->arena.oom = &oom;
-  if (setjmp(oom) != 0) {
-    in->arena.oom = NULL;
-    fprintf(stderr, "error: out of memory\n");
-    return CLI_USAGE;
-  }
-  witc_gen_c_opts opts = {a->mangling};
-  bool ok = witc_gen_c(&in->resolve, in->world, &opts, &in->diags, out);
-  in->arena.oom = NULL;
-  if (!ok) {
+typedef struct gen_c_job {
+  witc_gen_c_opts opts;
+  witc_gen_c_out *out;
+} gen_c_job;
+
+/* Generates the bindings (under cli_run_guarded: arena failures longjmp out). */
+static int generate(cli_input *in, void *user) {
+  gen_c_job *job = user;
+  if (!witc_gen_c(&in->resolve, in->world, &job->opts, &in->diags, job->out)) {
     if (in->diags.items.len) {
       cli_print_diags(in);
       return CLI_INVALID;
@@ -118,19 +108,12 @@ static int gen_c_run(int argc, char **argv) {
   int first = cli_parse(&cmd_gen_c, argc, argv, gen_c_opt, &a, &done);
   if (first < 0 || a.bad) return CLI_USAGE;
   if (done) return CLI_OK;
-  if (argc - first > 1) {
-    fprintf(stderr, "error: at most one PATH may be given\n");
-    return CLI_USAGE;
-  }
   cli_input in;
-  int rc = cli_input_load(&in, argc > first ? argv[first] : NULL, &a.ropts, true);
-  if (rc != CLI_OK) {
-    cli_input_delete(&in);
-    return rc;
-  }
+  int rc = cli_input_load_world(&in, argc, argv, first, &a.ropts);
+  if (rc != CLI_OK) return rc;
   witc_gen_c_out out;
   memset(&out, 0, sizeof out);
-  rc = generate(&in, &a, &out);
+  rc = cli_run_guarded(&in, generate, &(gen_c_job){{a.mangling}, &out});
   if (out.notes.len && !out.notes.error) fputs(out.notes.data, stderr);
   if (rc == CLI_OK) {
     if (make_dirs(a.out_dir) != 0) {

@@ -1,6 +1,7 @@
 /* abi.c: the canonical ABI model (docs/canonical-abi.md §1-§8). */
 #include "abi.h"
 
+#include <setjmp.h>
 #include <string.h>
 
 const char *witc_core_name(witc_core c) {
@@ -402,10 +403,18 @@ static void put_canonical_version(witc_buf *b, const witc_version *v) {
     witc_buf_printf(b, "0.0.%llu", (unsigned long long)v->patch);
 }
 
+/* Moves a name built in a heap buffer into the arena. A failed buffer is an allocation
+ * failure like any other (the arena's out-of-memory jump, held back until the buffer is
+ * freed); without a recovery point the name is "". */
 static const char *buf_to_arena(witc_abi *self, witc_buf *b) {
-  const char *s = witc_arena_strndup(self->arena, b->data ? b->data : "", b->error ? 0 : b->len);
+  witc_arena *a = self->arena;
+  jmp_buf *oom = a->oom;
+  a->oom = NULL;
+  const char *s = b->error ? NULL : witc_arena_strndup(a, b->data ? b->data : "", b->len);
+  a->oom = oom;
   witc_buf_delete(b);
-  return s;
+  if (!s && oom) longjmp(*oom, 1);
+  return s ? s : "";
 }
 
 static void put_key(witc_abi *self, witc_buf *b, const witc_world_key *key, bool canonical) {
@@ -463,18 +472,25 @@ witc_core_import witc_abi_import_func(witc_abi *self, witc_mangling m, const wit
   return ci;
 }
 
+/* What precedes an export's own name: "cm32p2|K|" (standard32; K empty at world level),
+ * "K#" (legacy), nothing (legacy, world level). */
+static void put_export_prefix(witc_abi *self, witc_buf *b, witc_mangling m,
+                              const witc_world_key *key) {
+  if (m == WITC_MANGLING_STANDARD32) {
+    witc_buf_puts(b, "cm32p2|");
+    if (key) put_key(self, b, key, true);
+    witc_buf_putc(b, '|');
+  } else if (key) {
+    put_key(self, b, key, false);
+    witc_buf_putc(b, '#');
+  }
+}
+
 const char *witc_abi_export_func(witc_abi *self, witc_mangling m, const witc_world_key *key,
                                  const witc_function *f) {
   witc_buf b;
   witc_buf_init(&b);
-  if (m == WITC_MANGLING_STANDARD32) {
-    witc_buf_puts(&b, "cm32p2|");
-    if (key) put_key(self, &b, key, true);
-    witc_buf_putc(&b, '|');
-  } else if (key) {
-    put_key(self, &b, key, false);
-    witc_buf_putc(&b, '#');
-  }
+  put_export_prefix(self, &b, m, key);
   witc_buf_putstr(&b, f->name);
   return buf_to_arena(self, &b);
 }
@@ -517,17 +533,11 @@ const char *witc_abi_resource_dtor(witc_abi *self, witc_mangling m, const witc_w
                                    witc_str name) {
   witc_buf b;
   witc_buf_init(&b);
+  put_export_prefix(self, &b, m, key);
   if (m == WITC_MANGLING_STANDARD32) {
-    witc_buf_puts(&b, "cm32p2|");
-    if (key) put_key(self, &b, key, true);
-    witc_buf_putc(&b, '|');
     witc_buf_putstr(&b, name);
     witc_buf_puts(&b, "_dtor");
   } else {
-    if (key) {
-      put_key(self, &b, key, false);
-      witc_buf_putc(&b, '#');
-    }
     witc_buf_puts(&b, "[dtor]");
     witc_buf_putstr(&b, name);
   }

@@ -38,9 +38,7 @@ static const char *export_ownership(cg *g, const cg_fn *fn) {
                               : ".");
     if (rc->own) witc_buf_puts(&b, "\nOwn handles in the result move to the caller.");
   }
-  const char *s = witc_arena_strndup(g->arena, b.data ? b.data : "", b.error ? 0 : b.len);
-  witc_buf_delete(&b);
-  return s;
+  return cg_buf_str(g, &b);
 }
 
 static void raw_import(cg *g, witc_buf *c, witc_core_import ci, const char *decl) {
@@ -108,6 +106,7 @@ void cg_export_func(cg *g, const witc_world_key *key, const char *prefix, const 
     witc_buf_printf(b, "  %s__zero(_ret, sizeof *_ret);\n", g->ws);
     witc_buf_printf(&args, "%s_ret", n ? ", " : "");
   }
+  if (args.error) b->error = true; /* no arena allocation while `args` lives */
   const char *argv = args.data && !args.error ? args.data : "";
   if (fn.ret_mode == 1) {
     witc_buf_printf(b, "  %s _retv = %s(%s);\n", cg_cname(g, fn.rt), fn.cname, argv);

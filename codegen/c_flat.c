@@ -81,6 +81,56 @@ static uint32_t case_member(const ctype *c, uint32_t k) {
   return c->members[k];
 }
 
+/* cg_lower or cg_lift: both walk a value's flat slots in the same order. */
+typedef void (*flat_walk)(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *slot,
+                          const witc_core *slots, uint32_t *k, int ind);
+
+/* Walks the members of the record, tuple or fixed-length list `c` at `expr` in order. */
+static void walk_members(cg *g, witc_buf *b, const ctype *c, flat_walk walk, const char *expr,
+                         const char *slot, const witc_core *slots, uint32_t *k, int ind) {
+  if (c->kind == CK_FIXED) {
+    for (uint32_t m = 0; m < c->count; m++)
+      walk(g, b, c->members[0], witc_arena_printf(g->arena, "(%s).data[%u]", expr, (unsigned)m),
+           slot, slots, k, ind);
+    return;
+  }
+  for (uint32_t m = 0; m < c->nmembers; m++)
+    walk(g, b, c->members[m], witc_arena_printf(g->arena, "(%s).%s", expr, c->mnames[m]), slot,
+         slots, k, ind);
+}
+
+/* The payloads of the variant-like type `i` (ctype `c`) at `expr`, once its discriminant
+ * slot is done: `switch (on)` over the cases that have a payload, each walking it from the
+ * same first payload slot (the slots are joined); then *k skips every payload slot. */
+static void walk_cases(cg *g, witc_buf *b, uint32_t i, const ctype *c, flat_walk walk,
+                       const char *on, const char *expr, const char *slot,
+                       const witc_core *slots, uint32_t *k, int ind) {
+  uint32_t start = *k, width = flat_count(g, i) - 1;
+  bool any = false;
+  for (uint32_t m = 0; m < case_count(c); m++) any |= case_member(c, m) != UINT32_MAX;
+  if (any) {
+    cg_ind(b, ind);
+    witc_buf_printf(b, "switch (%s) {\n", on);
+    for (uint32_t m = 0; m < case_count(c); m++) {
+      uint32_t mm = case_member(c, m);
+      if (mm == UINT32_MAX) continue;
+      cg_ind(b, ind);
+      witc_buf_printf(b, "case %u: {\n", (unsigned)m);
+      uint32_t kk = start;
+      walk(g, b, mm, payload_expr(g, c, expr, m), slot, slots, &kk, ind + 1);
+      cg_ind(b, ind + 1);
+      witc_buf_puts(b, "break;\n");
+      cg_ind(b, ind);
+      witc_buf_puts(b, "}\n");
+    }
+    cg_ind(b, ind);
+    witc_buf_puts(b, "default: break;\n");
+    cg_ind(b, ind);
+    witc_buf_puts(b, "}\n");
+  }
+  *k = start + width;
+}
+
 void cg_lower(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *slot,
               const witc_core *slots, uint32_t *k, int ind) {
   i = cg_unalias(g, i);
@@ -100,15 +150,8 @@ void cg_lower(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *slot
     store(g, b, slot, slots, (*k)++, WITC_CORE_I32,
           witc_arena_printf(g->arena, "(int32_t)(%s).len", expr), ind);
     return;
-  case CK_RECORD: case CK_TUPLE:
-    for (uint32_t m = 0; m < c->nmembers; m++)
-      cg_lower(g, b, c->members[m], witc_arena_printf(g->arena, "(%s).%s", expr, c->mnames[m]),
-               slot, slots, k, ind);
-    return;
-  case CK_FIXED:
-    for (uint32_t m = 0; m < c->count; m++)
-      cg_lower(g, b, c->members[0], witc_arena_printf(g->arena, "(%s).data[%u]", expr, (unsigned)m),
-               slot, slots, k, ind);
+  case CK_RECORD: case CK_TUPLE: case CK_FIXED:
+    walk_members(g, b, c, cg_lower, expr, slot, slots, k, ind);
     return;
   case CK_ENUM: case CK_FLAGS:
     store(g, b, slot, slots, (*k)++, WITC_CORE_I32, witc_arena_printf(g->arena, "(int32_t)(%s)", expr), ind);
@@ -124,30 +167,8 @@ void cg_lower(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *slot
   case CK_VARIANT: case CK_OPTION: case CK_RESULT: {
     const char *tag = witc_arena_printf(g->arena, "(%s).%s", expr, tag_field(c));
     store(g, b, slot, slots, (*k)++, WITC_CORE_I32, witc_arena_printf(g->arena, "(int32_t)%s", tag), ind);
-    uint32_t start = *k, width = flat_count(g, i) - 1;
-    bool any = false;
-    for (uint32_t m = 0; m < case_count(c); m++) any |= case_member(c, m) != UINT32_MAX;
-    if (any) {
-      cg_ind(b, ind);
-      witc_buf_printf(b, "switch ((int)%s) {\n", tag);
-      for (uint32_t m = 0; m < case_count(c); m++) {
-        uint32_t mm = case_member(c, m);
-        if (mm == UINT32_MAX) continue;
-        cg_ind(b, ind);
-        witc_buf_printf(b, "case %u: {\n", (unsigned)m);
-        uint32_t kk = start;
-        cg_lower(g, b, mm, payload_expr(g, c, expr, m), slot, slots, &kk, ind + 1);
-        cg_ind(b, ind + 1);
-        witc_buf_puts(b, "break;\n");
-        cg_ind(b, ind);
-        witc_buf_puts(b, "}\n");
-      }
-      cg_ind(b, ind);
-      witc_buf_puts(b, "default: break;\n");
-      cg_ind(b, ind);
-      witc_buf_puts(b, "}\n");
-    }
-    *k = start + width;
+    walk_cases(g, b, i, c, cg_lower, witc_arena_printf(g->arena, "(int)%s", tag), expr, slot,
+               slots, k, ind);
     return;
   }
   default: return;
@@ -181,15 +202,8 @@ void cg_lift(cg *g, witc_buf *b, uint32_t i, const char *dst, const char *slot,
     witc_buf_printf(b, "(%s).len = (size_t)(uint32_t)(%s);\n", dst, n);
     return;
   }
-  case CK_RECORD: case CK_TUPLE:
-    for (uint32_t m = 0; m < c->nmembers; m++)
-      cg_lift(g, b, c->members[m], witc_arena_printf(g->arena, "(%s).%s", dst, c->mnames[m]), slot,
-              slots, k, ind);
-    return;
-  case CK_FIXED:
-    for (uint32_t m = 0; m < c->count; m++)
-      cg_lift(g, b, c->members[0], witc_arena_printf(g->arena, "(%s).data[%u]", dst, (unsigned)m),
-              slot, slots, k, ind);
+  case CK_RECORD: case CK_TUPLE: case CK_FIXED:
+    walk_members(g, b, c, cg_lift, dst, slot, slots, k, ind);
     return;
   case CK_ENUM: case CK_FLAGS: {
     const char *l = load(g, slot, slots, (*k)++, WITC_CORE_I32);
@@ -219,30 +233,8 @@ void cg_lift(cg *g, witc_buf *b, uint32_t i, const char *dst, const char *slot,
                       l);
     else
       witc_buf_printf(b, "(%s).%s = (%s) != 0;\n", dst, tag_field(c), l);
-    uint32_t start = *k, width = flat_count(g, i) - 1;
-    bool any = false;
-    for (uint32_t m = 0; m < case_count(c); m++) any |= case_member(c, m) != UINT32_MAX;
-    if (any) {
-      cg_ind(b, ind);
-      witc_buf_printf(b, "switch ((int)(%s)) {\n", l);
-      for (uint32_t m = 0; m < case_count(c); m++) {
-        uint32_t mm = case_member(c, m);
-        if (mm == UINT32_MAX) continue;
-        cg_ind(b, ind);
-        witc_buf_printf(b, "case %u: {\n", (unsigned)m);
-        uint32_t kk = start;
-        cg_lift(g, b, mm, payload_expr(g, c, dst, m), slot, slots, &kk, ind + 1);
-        cg_ind(b, ind + 1);
-        witc_buf_puts(b, "break;\n");
-        cg_ind(b, ind);
-        witc_buf_puts(b, "}\n");
-      }
-      cg_ind(b, ind);
-      witc_buf_puts(b, "default: break;\n");
-      cg_ind(b, ind);
-      witc_buf_puts(b, "}\n");
-    }
-    *k = start + width;
+    walk_cases(g, b, i, c, cg_lift, witc_arena_printf(g->arena, "(int)(%s)", l), dst, slot,
+               slots, k, ind);
     return;
   }
   default: return;

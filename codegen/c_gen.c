@@ -3,6 +3,7 @@
  * <world>.c around the small runtime (allocation hooks, string helpers, bit casts). */
 #include "c_int.h"
 
+#include <setjmp.h>
 #include <string.h>
 
 /* ---- what is not supported yet ---------------------------------------------------------- */
@@ -391,6 +392,71 @@ static void append(witc_buf *dst, const witc_buf *src) {
   else if (src->len) witc_buf_put(dst, src->data, src->len);
 }
 
+/* The generation proper; arena failures longjmp out of it to witc_gen_c. */
+static bool generate(cg *g, const witc_resolve *r, witc_id world, const witc_gen_c_opts *opts,
+                     witc_diags *diags, witc_gen_c_out *out) {
+  g->r = r;
+  g->w = &r->worlds.items[world];
+  g->arena = r->arena;
+  g->mangling = opts ? opts->mangling : WITC_MANGLING_LEGACY;
+  g->diags = diags;
+  g->notes = &out->notes;
+  witc_abi_init(&g->abi, r, r->arena, 4);
+  witc_abi_init(&g->abi64, r, r->arena, 8);
+  g->ws = cg_snake(g, g->w->name);
+  g->WS = cg_shouty(g->ws, g);
+  out->base = g->ws;
+  g->ifaces = witc_arena_alloc(r->arena, sizeof(cg_iface) * (r->interfaces.len + 1));
+  for (int side = 0; side < 2; side++) {
+    const witc_vec(witc_world_entry) *es = side ? (const void *)&g->w->exports : (const void *)&g->w->imports;
+    for (uint32_t i = 0; i < es->len; i++)
+      if (es->items[i].item.kind == WITC_WI_INTERFACE && es->items[i].item.id < r->interfaces.len)
+        g->ifaces[es->items[i].item.id].key[side] = &es->items[i].key;
+  }
+  if (!check_world(g)) return false;
+  g->tcache = witc_arena_alloc(r->arena, sizeof(uint32_t) * (r->types.len * 2 + 2));
+  reserve_fixed_names(g);
+  cg_types_init(g);
+  gen_world(g);
+
+  const char *world_name = g->w->name.ptr ? witc_arena_strndup(g->arena, g->w->name.ptr, g->w->name.len) : "";
+  if (g->w->package != WITC_ID_NONE && g->w->package < r->packages.len) {
+    const witc_package_name *pn = &r->packages.items[g->w->package].name;
+    world_name = witc_arena_printf(g->arena, "%.*s:%.*s/%s%s%.*s", (int)pn->ns.len, pn->ns.ptr,
+                                   (int)pn->name.len, pn->name.ptr, world_name,
+                                   pn->has_version ? "@" : "", pn->has_version ? (int)pn->version.text.len : 0,
+                                   pn->has_version ? pn->version.text.ptr : "");
+  }
+  witc_buf *h = &out->header;
+  header_prologue(g, h, world_name);
+  cg_doc(g, h, g->w->docs, NULL, 0);
+  witc_buf_puts(h, "/* ======== types ======== */\n\n");
+  append(h, &g->h_types);
+  witc_buf_puts(h, "/* ======== imported functions (call these) ======== */\n\n");
+  append(h, &g->h_imports);
+  witc_buf_puts(h, "/* ======== exported functions (implement these) ======== */\n\n");
+  append(h, &g->h_exports);
+  witc_buf_puts(h, "/* ======== helpers ======== */\n\n");
+  header_string_helpers(g, h);
+  append(h, &g->h_helpers);
+  witc_buf_printf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* WITC_BINDINGS_%s_H */\n", g->WS);
+
+  witc_buf *c = &out->source;
+  source_runtime(g, c);
+  witc_buf_puts(c, "/* ======== walkers and _free helpers ======== */\n\n");
+  append(c, &g->c_helpers);
+  witc_buf_puts(c, "/* ======== imports and resource intrinsics ======== */\n\n");
+  append(c, &g->c_imports);
+  witc_buf_puts(c, "/* ======== exports ======== */\n\n");
+  append(c, &g->c_glue);
+  return !h->error && !c->error && !out->notes.error;
+}
+
+/* Runs generate() under its own out-of-memory recovery point (whether or not the caller set
+ * one): on an arena failure the generator's buffers are freed, the diagnostics it added are
+ * withdrawn (so that "false without a diagnostic" means out of memory) and false is
+ * returned. The generator state lives in the arena, so nothing the jump skips over is a
+ * modified local of this frame. */
 bool witc_gen_c(const witc_resolve *r, witc_id world, const witc_gen_c_opts *opts,
                 witc_diags *diags, witc_gen_c_out *out) {
   memset(out, 0, sizeof *out);
@@ -398,63 +464,25 @@ bool witc_gen_c(const witc_resolve *r, witc_id world, const witc_gen_c_opts *opt
   witc_buf_init(&out->source);
   witc_buf_init(&out->notes);
   if (world >= r->worlds.len) return false;
-  cg g;
-  memset(&g, 0, sizeof g);
-  g.r = r;
-  g.w = &r->worlds.items[world];
-  g.arena = r->arena;
-  g.mangling = opts ? opts->mangling : WITC_MANGLING_LEGACY;
-  g.diags = diags;
-  g.notes = &out->notes;
-  witc_abi_init(&g.abi, r, r->arena, 4);
-  witc_abi_init(&g.abi64, r, r->arena, 8);
-  g.ws = cg_snake(&g, g.w->name);
-  g.WS = cg_shouty(g.ws, &g);
-  out->base = g.ws;
-  g.ifaces = witc_arena_alloc(r->arena, sizeof(cg_iface) * (r->interfaces.len + 1));
-  for (int side = 0; side < 2; side++) {
-    const witc_vec(witc_world_entry) *es = side ? (const void *)&g.w->exports : (const void *)&g.w->imports;
-    for (uint32_t i = 0; i < es->len; i++)
-      if (es->items[i].item.kind == WITC_WI_INTERFACE && es->items[i].item.id < r->interfaces.len)
-        g.ifaces[es->items[i].item.id].key[side] = &es->items[i].key;
+  witc_arena *a = r->arena;
+  jmp_buf *outer = a->oom;
+  a->oom = NULL;
+  cg *g = witc_arena_alloc(a, sizeof *g); /* zero-filled: every buffer is initialized */
+  a->oom = outer;
+  if (!g) return false;
+  const uint32_t ndiags = diags->items.len, nerrors = diags->errors;
+  jmp_buf oom;
+  a->oom = &oom;
+  if (setjmp(oom) != 0) {
+    a->oom = outer;
+    bufs(g, false);
+    diags->items.len = ndiags;
+    diags->errors = nerrors;
+    return false;
   }
-  if (!check_world(&g)) return false;
-  g.tcache = witc_arena_alloc(r->arena, sizeof(uint32_t) * (r->types.len * 2 + 2));
-  bufs(&g, true);
-  reserve_fixed_names(&g);
-  cg_types_init(&g);
-  gen_world(&g);
-
-  const char *world_name = g.w->name.ptr ? witc_arena_strndup(g.arena, g.w->name.ptr, g.w->name.len) : "";
-  if (g.w->package != WITC_ID_NONE && g.w->package < r->packages.len) {
-    const witc_package_name *pn = &r->packages.items[g.w->package].name;
-    world_name = witc_arena_printf(g.arena, "%.*s:%.*s/%s%s%.*s", (int)pn->ns.len, pn->ns.ptr,
-                                   (int)pn->name.len, pn->name.ptr, world_name,
-                                   pn->has_version ? "@" : "", pn->has_version ? (int)pn->version.text.len : 0,
-                                   pn->has_version ? pn->version.text.ptr : "");
-  }
-  witc_buf *h = &out->header;
-  header_prologue(&g, h, world_name);
-  cg_doc(&g, h, g.w->docs, NULL, 0);
-  witc_buf_puts(h, "/* ======== types ======== */\n\n");
-  append(h, &g.h_types);
-  witc_buf_puts(h, "/* ======== imported functions (call these) ======== */\n\n");
-  append(h, &g.h_imports);
-  witc_buf_puts(h, "/* ======== exported functions (implement these) ======== */\n\n");
-  append(h, &g.h_exports);
-  witc_buf_puts(h, "/* ======== helpers ======== */\n\n");
-  header_string_helpers(&g, h);
-  append(h, &g.h_helpers);
-  witc_buf_printf(h, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* WITC_BINDINGS_%s_H */\n", g.WS);
-
-  witc_buf *c = &out->source;
-  source_runtime(&g, c);
-  witc_buf_puts(c, "/* ======== walkers and _free helpers ======== */\n\n");
-  append(c, &g.c_helpers);
-  witc_buf_puts(c, "/* ======== imports and resource intrinsics ======== */\n\n");
-  append(c, &g.c_imports);
-  witc_buf_puts(c, "/* ======== exports ======== */\n\n");
-  append(c, &g.c_glue);
-  bufs(&g, false);
-  return !h->error && !c->error && !out->notes.error;
+  bufs(g, true);
+  bool ok = generate(g, r, world, opts, diags, out);
+  a->oom = outer;
+  bufs(g, false);
+  return ok;
 }

@@ -32,9 +32,7 @@ static const char *func_c_name(cg *g, const char *prefix, witc_str name) {
     if (c == ']' || c == '.') c = '_';
     witc_c_snake(&b, (witc_str){&c, 1});
   }
-  const char *s = witc_arena_strndup(g->arena, b.data ? b.data : "", b.error ? 0 : b.len);
-  witc_buf_delete(&b);
-  return s;
+  return cg_buf_str(g, &b);
 }
 
 void cg_fn_init(cg *g, cg_fn *fn, const witc_function *f, const char *prefix, int side) {
@@ -126,8 +124,7 @@ static const char *import_ownership(cg *g, const cg_fn *fn) {
     else if (fn->ret_mode == 2)
       witc_buf_puts(&b, "\nThe result is written to `*ret`; it owns nothing.");
   }
-  const char *s = witc_arena_strndup(g->arena, b.data ? b.data : "", b.error ? 0 : b.len);
-  witc_buf_delete(&b);
+  const char *s = cg_buf_str(g, &b);
   /* "release it with X_free" for own handles reads better as X_drop_own */
   if (fn->rt != UINT32_MAX && cg_ct(g, cg_unalias(g, fn->rt))->kind == CK_OWN) {
     const char *p = strstr(s, "_free()");
@@ -165,6 +162,7 @@ void cg_import_func(cg *g, const witc_world_key *key, const char *prefix, const 
   witc_buf_puts(b, " {\n");
   uint32_t n = f->params.len;
   uint32_t nflat = fn.sig.params.len - (fn.sig.retptr ? 1 : 0);
+  /* The argument list is complete before any arena allocation (a jump would leak it). */
   witc_buf args;
   witc_buf_init(&args);
   if (fn.sig.params_indirect) {
@@ -177,6 +175,12 @@ void cg_import_func(cg *g, const witc_world_key *key, const char *prefix, const 
       witc_buf_printf(b, "  %s _f%u = 0;\n", cg_core_ctype(fn.sig.params.items[k]), (unsigned)k);
       witc_buf_printf(&args, "%s_f%u", k ? ", " : "", (unsigned)k);
     }
+  }
+  if (fn.sig.retptr)
+    witc_buf_printf(&args, "%s(int32_t)(uintptr_t)%s", args.len ? ", " : "",
+                    fn.ret_mode == 2 ? "ret" : "&_ret");
+  const char *argv = cg_buf_str(g, &args);
+  if (!fn.sig.params_indirect) {
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
       const char *e = cg_by_pointer(g, fn.pt[i]) ? witc_arena_printf(g->arena, "(*%s)", fn.pn[i]) : fn.pn[i];
@@ -185,13 +189,9 @@ void cg_import_func(cg *g, const witc_world_key *key, const char *prefix, const 
   }
   if (fn.ret_mode == 1 && fn.sig.retptr)
     witc_buf_printf(b, "  %s _ret;\n", cg_cname(g, fn.rt));
-  if (fn.sig.retptr)
-    witc_buf_printf(&args, "%s(int32_t)(uintptr_t)%s", args.len ? ", " : "",
-                    fn.ret_mode == 2 ? "ret" : "&_ret");
   witc_buf_puts(b, "  ");
   if (fn.sig.results.len) witc_buf_printf(b, "%s _r0 = ", cg_core_ctype(fn.sig.results.items[0]));
-  witc_buf_printf(b, "%s__import(%s);\n", fn.cname, args.data && !args.error ? args.data : "");
-  witc_buf_delete(&args);
+  witc_buf_printf(b, "%s__import(%s);\n", fn.cname, argv);
   /* own handles inside pointer arguments moved to the callee: forget them */
   for (uint32_t i = 0; i < n; i++)
     if (cg_by_pointer(g, fn.pt[i]) && cg_ct(g, fn.pt[i])->own)

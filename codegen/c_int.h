@@ -84,6 +84,11 @@ typedef struct cg {
 
 /* ---- c_names.c ------------------------------------------------------------------------- */
 
+/* Moves the text built in heap buffer `b` into the arena and deletes `b`. A buffer whose
+ * allocation failed is raised as an arena allocation failure (the out-of-memory jump), so a
+ * name is never silently empty. Build such buffers without arena allocations in between:
+ * a jump would leak them. */
+const char *cg_buf_str(cg *g, witc_buf *b);
 /* Arena copies of `s` in snake_case / SHOUTY_CASE. */
 const char *cg_snake(cg *g, witc_str s);
 const char *cg_shouty(const char *snake, cg *g);

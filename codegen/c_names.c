@@ -3,6 +3,7 @@
  * and doc comments. */
 #include "c_int.h"
 
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,17 +27,22 @@ void witc_c_snake(witc_buf *out, witc_str s) {
   }
 }
 
-static const char *buf_done(cg *g, witc_buf *b) {
-  const char *s = witc_arena_strndup(g->arena, b->data ? b->data : "", b->error ? 0 : b->len);
+const char *cg_buf_str(cg *g, witc_buf *b) {
+  witc_arena *a = g->arena;
+  jmp_buf *oom = a->oom;
+  a->oom = NULL; /* the buffer is freed before any jump */
+  const char *s = b->error ? NULL : witc_arena_strndup(a, b->data ? b->data : "", b->len);
+  a->oom = oom;
   witc_buf_delete(b);
-  return s;
+  if (!s && oom) longjmp(*oom, 1);
+  return s ? s : "";
 }
 
 const char *cg_snake(cg *g, witc_str s) {
   witc_buf b;
   witc_buf_init(&b);
   witc_c_snake(&b, s);
-  return buf_done(g, &b);
+  return cg_buf_str(g, &b);
 }
 
 const char *cg_shouty(const char *snake, cg *g) {
@@ -205,7 +211,7 @@ static const char *iface_base_prefix(cg *g, witc_id iface, const witc_world_key 
   } else {
     witc_buf_printf(&b, "iface%u", (unsigned)iface);
   }
-  return buf_done(g, &b);
+  return cg_buf_str(g, &b);
 }
 
 const char *cg_iface_prefix(cg *g, witc_id iface, int side) {

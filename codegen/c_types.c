@@ -401,8 +401,7 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
   for (uint32_t k = 0; k < n; k++)
     witc_buf_printf(&kb, "%s,", c.members[k] == UINT32_MAX ? "-" : cg_cname(g, c.members[k]));
   witc_buf_putc(&kb, ')');
-  const char *key_s = witc_arena_strndup(g->arena, kb.data ? kb.data : "", kb.error ? 0 : kb.len);
-  witc_buf_delete(&kb);
+  const char *key_s = cg_buf_str(g, &kb);
   uint32_t idx;
   if (key_lookup(g, key_s, &idx)) return idx;
   switch (c.kind) {
@@ -422,8 +421,7 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
     witc_buf_init(&eb);
     witc_buf_printf(&eb, "tuple%u", (unsigned)n);
     for (uint32_t k = 0; k < n; k++) witc_buf_printf(&eb, "_%s", enc_of(g, c.members[k]));
-    c.enc = witc_arena_strndup(g->arena, eb.data ? eb.data : "", eb.error ? 0 : eb.len);
-    witc_buf_delete(&eb);
+    c.enc = cg_buf_str(g, &eb);
     break;
   }
   default: c.enc = "anon"; break;

@@ -42,6 +42,10 @@ struct witc_arena_chunk {
  * of page faults); oversized requests get a chunk of their own. */
 enum { ARENA_CHUNK = 1 << 20 };
 
+static size_t arena_chunk = ARENA_CHUNK;
+
+void witc_arena_set_chunk_size(size_t size) { arena_chunk = size ? size : ARENA_CHUNK; }
+
 void witc_arena_init(witc_arena *self) { memset(self, 0, sizeof *self); }
 
 void witc_arena_delete(witc_arena *self) {
@@ -65,13 +69,13 @@ void *witc_arena_alloc(witc_arena *self, size_t size) {
   size = (size + 15) & ~(size_t)15;
   if (size == 0) size = 16;
   if ((size_t)(self->end - self->cur) < size || !self->cur) {
-    size_t want = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+    size_t want = size > arena_chunk / 4 ? size : arena_chunk;
     if (want > SIZE_MAX - sizeof(witc_arena_chunk)) return arena_fail(self);
     witc_arena_chunk *c = witc_mem_realloc(NULL, sizeof(witc_arena_chunk) + want);
     if (!c) return arena_fail(self);
     c->size = want;
     self->total += want;
-    if (want != ARENA_CHUNK && self->chunk) {
+    if (want != arena_chunk && self->chunk) {
       /* Keep bumping in the current chunk: link the big one behind it. */
       c->prev = self->chunk->prev;
       self->chunk->prev = c;

@@ -50,6 +50,10 @@ typedef struct witc_arena {
 } witc_arena;
 
 void witc_arena_init(witc_arena *self);
+/* Testing aid (process-wide, like witc_mem_set_hook): arenas take chunks of `size` bytes
+ * from the hook instead of 1 MiB (0 restores the default), so that failure injection
+ * reaches many allocation sites rather than one per megabyte. */
+void witc_arena_set_chunk_size(size_t size);
 /* Frees every chunk; the arena may be reused after another init. */
 void witc_arena_delete(witc_arena *self);
 /* Returns `size` bytes aligned to 16, zero-filled. */

@@ -190,14 +190,19 @@ static bool list_dir(fs_ctx *fx, const char *dir, name_vec *out) {
     count++;
   }
   closedir(d);
-  if (!err && names.error) err = ENOMEM;
+  witc_arena *a = fs_arena(fx);
+  jmp_buf *oom = a->oom;
+  if (!err && names.error) {
+    /* Out of memory, not an I/O error: raised as every other allocation failure is. */
+    witc_buf_delete(&names);
+    if (oom) longjmp(*oom, 1);
+    err = ENOMEM;
+  }
   if (err || !count) {
     witc_buf_delete(&names);
     errno = err;
     return !err;
   }
-  witc_arena *a = fs_arena(fx);
-  jmp_buf *oom = a->oom;
   a->oom = NULL;
   char *block = witc_arena_alloc(a, names.len);
   const char **ptrs = block ? witc_arena_alloc(a, sizeof *ptrs * count) : NULL;

@@ -1188,6 +1188,30 @@ lex_kind lex_next(lex_state *self, lex_token *tok) {
   }
 }
 
+void lex_skip_error(lex_state *self) {
+  const uint8_t *t = self->text;
+  uint32_t n = self->len, i = self->pos;
+  if (i >= n) return;
+  if (t[i] == '/' && i + 1 < n && t[i + 1] == '*') {
+    self->pos = n; /* an unterminated block comment runs to the end */
+    return;
+  }
+  if (t[i] == '"') {
+    /* a bad string literal: up to its closing quote, else to the end of its line */
+    for (i++; i < n; i++) {
+      if (t[i] == '\\' && i + 1 < n && t[i + 1] != '\n') i++;
+      else if (t[i] == '"') {
+        i++;
+        break;
+      } else if (t[i] == '\n') break;
+    }
+    self->pos = i;
+    return;
+  }
+  uint32_t cp, l = t[i] < 0x80 ? 1 : utf8_decode(t + i, &cp);
+  self->pos = i + l < n ? i + l : n;
+}
+
 static const char *const describe_text[LEX_KIND_COUNT] = {
   [LEX_EOF] = "eof", [LEX_ERROR] = "an invalid token",
   [LEX_EQUALS] = "'='", [LEX_COMMA] = "','", [LEX_COLON] = "':'", [LEX_PERIOD] = "'.'",

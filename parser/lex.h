@@ -75,6 +75,13 @@ void lex_init(lex_state *self, const uint8_t *text, uint32_t len);
  * error (unexpected character, unterminated block comment, bad string literal). */
 lex_kind lex_next(lex_state *self, lex_token *tok);
 
+/* Error recovery: after lex_next returned LEX_ERROR (self->pos is then where the bad
+ * input starts), moves past it so tokenizing can resume: one character for an unexpected
+ * character, the rest of the text for an unterminated block comment, a bad string literal
+ * up to its closing quote (else to the end of its line). Always advances unless already
+ * at the end. */
+void lex_skip_error(lex_state *self);
+
 /* The reference's Token::describe text used in "expected X, found Y": "'('", "`->`",
  * "keyword `list`", "an identifier", "an '%' identifier", "an integer", "a string
  * literal", "eof". Static string. */

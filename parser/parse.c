@@ -7,9 +7,17 @@
  * would cause. Lookahead of more than one token (the package header, world externs,
  * versions) saves and restores the lexer position, as the reference clones its tokenizer.
  *
- * Only the first error is kept: fail_span() records it and makes every later one a no-op,
- * and a lexical error token is sticky, so once failed the parse unwinds without reporting
- * anything else.
+ * Errors and recovery: fail_span() records an error and sets `failed`, which makes every
+ * later fail_span() a no-op, and a lexical error token is sticky, so once failed the parse
+ * unwinds to the innermost block loop (file or nested package, interface, world, resource
+ * body) without reporting anything else. That loop then resynchronises (recover()) and
+ * goes on, so later, independent syntax errors of the file are reported too. The first
+ * error is thus exactly the one the reference reports; what comes after is witc's own.
+ * Recovery is conservative: it stops at the next item boundary only (a ';' or a closed
+ * body at the block's own brace depth, or one of the block's item keywords first on its
+ * line), suppresses an error at or before the previous one, caps the errors per file, and
+ * stops the file on "package nesting too deep". Each step consumes a token or hands over
+ * to an enclosing block, so it always terminates.
  *
  * Spans: ast_type.span is wit-parser's Type::span() (the keyword of a constructor type,
  * the name of a named type, the resource name of own/borrow); item spans run from the
@@ -23,7 +31,19 @@
 
 #include "lex.h"
 
-enum { MAX_TYPE_DEPTH = 100, MAX_PACKAGE_DEPTH = 100 };
+enum { MAX_TYPE_DEPTH = 100, MAX_PACKAGE_DEPTH = 100, MAX_ERRORS = 20 };
+
+/* A braced block whose item loop recovers from errors (or the file's top level). */
+typedef enum block_kind { BK_TOP, BK_IFACE, BK_WORLD, BK_RESOURCE } block_kind;
+
+typedef struct block {
+  block_kind kind;      /* BK_TOP: the file or a nested package */
+  bool braced;          /* ended by '}' (false only for the file itself) */
+  uint32_t base;        /* brace depth inside the block */
+  uint32_t kw;          /* local offset of the keyword that opened it */
+  uint32_t col;         /* that keyword's column, 0 until needed */
+  struct block *outer;  /* the enclosing block, NULL for the file */
+} block;
 
 typedef struct parser {
   witc_arena *arena;
@@ -36,6 +56,15 @@ typedef struct parser {
   bool have_tok;
   bool failed;
   uint32_t last_end;  /* end of the last consumed token */
+  witc_source_map *map;
+  /* error recovery (see the top of the file) */
+  uint32_t braces;    /* '{' consumed minus '}' consumed (never below 0) */
+  block *blk;         /* innermost block being parsed */
+  uint32_t nerrors;   /* errors reported for this file */
+  uint32_t last_err;  /* local start of the last error reported */
+  bool fatal;         /* no more recovery in this file */
+  bool passing;       /* a block was left for an enclosing block's item keyword or eof */
+  uint32_t sync_stop; /* where the last recovery stopped before a token (UINT32_MAX: none) */
   /* List elements are collected on this stack and copied out at the end of the list, so
    * AST arrays are exactly sized (no growth copies). Nested lists pop before the outer
    * one continues, so each list's elements stay contiguous. Arena-backed. */
@@ -47,19 +76,20 @@ typedef struct parser {
 } parser;
 
 typedef struct saved_pos {
-  uint32_t pos, last_end;
+  uint32_t pos, last_end, braces;
   lex_token tok;
   bool have_tok;
 } saved_pos;
 
 /* Lexer position and lookahead, saved to backtrack (the reference clones its tokenizer). */
 static saved_pos save(const parser *p) {
-  return (saved_pos){p->lex.pos, p->last_end, p->tok, p->have_tok};
+  return (saved_pos){p->lex.pos, p->last_end, p->braces, p->tok, p->have_tok};
 }
 
 static void restore(parser *p, saved_pos m) {
   p->lex.pos = m.pos;
   p->last_end = m.last_end;
+  p->braces = m.braces;
   p->tok = m.tok;
   p->have_tok = m.have_tok;
 }
@@ -122,10 +152,22 @@ static void stk_finish(parser *p, uint32_t mark, size_t elem, void **items, uint
 static bool fail_span(parser *p, uint32_t start, uint32_t end, const char *fmt, ...)
     WITC_PRINTF(4, 5);
 
-/* Records the first error (local offsets); always returns false. */
+/* Records an error (local offsets) unless the parse is already unwinding from one, or it
+ * is at or before the last error reported (a cascade of a recovery); always returns false.
+ * Past MAX_ERRORS it adds a note instead and stops the file. */
 static bool fail_span(parser *p, uint32_t start, uint32_t end, const char *fmt, ...) {
   if (p->failed) return false;
   p->failed = true;
+  if (p->nerrors && start <= p->last_err) return false;
+  if (p->nerrors == MAX_ERRORS) {
+    p->fatal = true;
+    witc_diag note = {WITC_SEV_INFO, NULL, "too many errors; stopping", "",
+                      span_of(p, start, start)};
+    witc_vec_push(p->arena, &p->diags->items, note);
+    return false;
+  }
+  p->nerrors++;
+  p->last_err = start;
   va_list ap;
   va_start(ap, fmt);
   char *msg = witc_arena_vprintf(p->arena, fmt, ap);
@@ -159,6 +201,8 @@ static lex_token take(parser *p) {
   if (p->tok.kind != LEX_ERROR) {
     p->have_tok = false;
     p->last_end = p->tok.end;
+    if (p->tok.kind == LEX_LBRACE) p->braces++;
+    else if (p->tok.kind == LEX_RBRACE && p->braces) p->braces--;
   }
   return p->tok;
 }
@@ -198,6 +242,141 @@ static bool fail_expected(parser *p, const char *what) {
 static witc_str parse_docs(parser *p) {
   if (peek(p) == LEX_ERROR) return WITC_STR_NONE;
   return lex_docs(p->arena, p->text, p->tok.trivia, p->tok.start);
+}
+
+/* ---- error recovery ------------------------------------------------------------------ */
+
+/* The keywords that start an item of a block (attributes aside). */
+static bool block_starts(block_kind b, lex_kind k) {
+  switch (b) {
+  case BK_TOP:
+    return k == LEX_KW_INTERFACE || k == LEX_KW_WORLD || k == LEX_KW_USE || k == LEX_KW_PACKAGE;
+  case BK_WORLD: /* and, like an interface, use items and type definitions */
+    if (k == LEX_KW_IMPORT || k == LEX_KW_EXPORT || k == LEX_KW_INCLUDE) return true;
+    return block_starts(BK_IFACE, k);
+  case BK_IFACE:
+    return k == LEX_KW_TYPE || k == LEX_KW_RECORD || k == LEX_KW_RESOURCE || k == LEX_KW_ENUM ||
+           k == LEX_KW_VARIANT || k == LEX_KW_FLAGS || k == LEX_KW_USE;
+  case BK_RESOURCE:
+    return k == LEX_KW_CONSTRUCTOR;
+  }
+  return false;
+}
+
+/* Whether `k` starts an item of a block enclosing `b`. */
+static bool outer_starts(const block *b, lex_kind k) {
+  for (const block *o = b->outer; o; o = o->outer)
+    if (block_starts(o->kind, k)) return true;
+  return false;
+}
+
+/* 1-based byte column of local offset `off`. */
+static uint32_t column_of(parser *p, uint32_t off) {
+  uint32_t line, col;
+  return witc_source_map_locate(p->map, p->base + off, NULL, &line, &col) ? col : 0;
+}
+
+/* Whether the token is the first thing on its line (only blanks before it). */
+static bool at_line_start(const parser *p, const lex_token *t) {
+  uint32_t i = t->start;
+  while (i > 0 && (p->text[i - 1] == ' ' || p->text[i - 1] == '\t')) i--;
+  return i == 0 || p->text[i - 1] == '\n' || (i == 3 && p->text[0] == 0xEF);
+}
+
+/* Whether the token after the lookahead keyword `k` is what an item starting with `k`
+ * needs next: a name, or '(' after `constructor` (a keyword used as a field or parameter
+ * name is then no item start). Lexes a copy of the lexer: nothing is consumed or
+ * reported. */
+static bool item_follows(const parser *p, lex_kind k) {
+  lex_state copy = p->lex;
+  lex_token t;
+  lex_kind next = lex_next(&copy, &t);
+  if (k == LEX_KW_CONSTRUCTOR) return next == LEX_LPAREN;
+  return next == LEX_ID || next == LEX_EXPLICIT_ID;
+}
+
+/* The lookahead for resynchronising: lexical errors are skipped silently (the one that
+ * failed the parse was reported; later ones may be cascades of the skipped text). */
+static lex_kind sync_peek(parser *p) {
+  for (;;) {
+    if (p->have_tok && p->tok.kind != LEX_ERROR) return p->tok.kind;
+    /* the reported error token is re-scanned from its position (where the lexer stopped) */
+    p->have_tok = false;
+    if (lex_next(&p->lex, &p->tok) != LEX_ERROR) {
+      p->have_tok = true;
+      return p->tok.kind;
+    }
+    lex_skip_error(&p->lex);
+  }
+}
+
+/* Leaves block `b` for an enclosing one (which then sees `passing`). */
+static bool leave_block(parser *p, const block *b) {
+  p->braces = b->outer ? b->outer->base : 0;
+  p->failed = true;
+  p->passing = true;
+  return false;
+}
+
+/* Called by the item loop of block `b` after an item failed (the error is reported, or
+ * suppressed, or an inner block was left for this one). Drops the item's list elements
+ * (above `mark`) and skips tokens up to the next item boundary of `b`: returns true to go
+ * on with the loop, positioned at an item start, just after a ';' or a body closed at the
+ * block's depth, or at the block's closing '}'; false to leave the block (fatal error, end
+ * of file, or an item keyword of an enclosing block at or left of this block's keyword's
+ * column: a missing '}'). At the file's top level only a top-level keyword first on its
+ * line ends the skip. Consumes at least one token unless it stops at a token where no
+ * recovery stopped before (every item parser consumes its first token). */
+static bool recover(parser *p, block *b, uint32_t mark) {
+  p->stk_len = mark;
+  if (p->fatal) return false;
+  bool passing = p->passing;
+  p->passing = false;
+  p->failed = false;
+  if (!passing && sync_peek(p) != LEX_EOF && p->tok.start == p->sync_stop) take(p);
+  p->sync_stop = UINT32_MAX;
+  bool top = b->kind == BK_TOP;
+  for (;;) {
+    lex_kind k = sync_peek(p);
+    lex_token t = p->tok;
+    uint32_t depth = p->braces;
+    switch (k) {
+    case LEX_EOF:
+      if (b->braced) return leave_block(p, b);
+      return true;
+    case LEX_RBRACE:
+      if (depth <= b->base && b->braced) {
+        p->sync_stop = t.start;
+        return true;
+      }
+      take(p);
+      if (depth == b->base + 1 && !top) return true;
+      continue;
+    case LEX_SEMICOLON:
+      take(p);
+      if (depth == b->base && !top) return true;
+      continue;
+    default:
+      break;
+    }
+    if (k >= LEX_KW_AS && (block_starts(b->kind, k) || outer_starts(b, k)) &&
+        at_line_start(p, &t) && item_follows(p, k)) {
+      /* Inside a body of this block's item (a record, an include list), an item keyword
+       * first on its line means that body is not closed. At the file's top level, `use`
+       * then belongs to the broken interface. */
+      bool own = block_starts(b->kind, k) && !(top && depth > b->base && k == LEX_KW_USE);
+      if (own) {
+        p->braces = b->base;
+        p->sync_stop = t.start;
+        return true;
+      }
+      if (!top && !block_starts(b->kind, k)) {
+        if (!b->col) b->col = column_of(p, b->kw);
+        if (column_of(p, t.start) <= b->col) return leave_block(p, b);
+      }
+    }
+    take(p);
+  }
 }
 
 /* ---- identifiers, versions, names ------------------------------------------------------ */
@@ -245,7 +424,7 @@ static WITC_MUST_CHECK bool version_pieces(parser *p, lex_kind prefix, uint32_t 
 
 /* version ::= INT '.' INT '.' INT ('-' pieces)? ('+' pieces)?, checked as SemVer. */
 static WITC_MUST_CHECK bool parse_version(parser *p, ast_version *out) {
-  lex_token first, last;
+  lex_token first = {0}, last = {0}; /* set by expect(); zeroed for -O3 -Wmaybe-uninitialized */
   if (!expect(p, LEX_INTEGER, &first) || !expect(p, LEX_PERIOD, NULL) ||
       !expect(p, LEX_INTEGER, NULL) || !expect(p, LEX_PERIOD, NULL) ||
       !expect(p, LEX_INTEGER, &last))
@@ -626,14 +805,23 @@ static WITC_MUST_CHECK bool parse_typedef(parser *p, witc_str docs, ast_attrs at
   default: /* LEX_KW_RESOURCE */
     td->kind = AST_TD_RESOURCE;
     if (eat(p, LEX_LBRACE)) {
+      block b = {BK_RESOURCE, true, p->braces, kw.start, 0, p->blk};
+      p->blk = &b;
       ok = true;
-      while (ok && !eat(p, LEX_RBRACE)) {
+      for (;;) {
+        uint32_t before = p->stk_len;
         witc_str member_docs = parse_docs(p);
+        if (eat(p, LEX_RBRACE)) break;
         ast_attrs member_attrs = {0};
-        ok = !p->failed && parse_attributes(p, &member_attrs) &&
-             parse_resource_member(p, member_docs, member_attrs);
+        if (!p->failed && parse_attributes(p, &member_attrs) &&
+            parse_resource_member(p, member_docs, member_attrs))
+          continue;
+        if (!recover(p, &b, before)) {
+          ok = false;
+          break;
+        }
       }
-      ok = ok && !p->failed;
+      p->blk = b.outer;
     } else {
       ok = expect(p, LEX_SEMICOLON, NULL);
     }
@@ -735,19 +923,27 @@ static WITC_MUST_CHECK bool parse_interface_item(parser *p, witc_str docs, ast_a
   return true;
 }
 
-/* '{' interface-item* '}' */
-static WITC_MUST_CHECK bool parse_interface_items(parser *p, ast_iface_items *items) {
+/* '{' interface-item* '}'; `kw` is where the item that opened it starts (recovery). */
+static WITC_MUST_CHECK bool parse_interface_items(parser *p, ast_iface_items *items, uint32_t kw) {
   if (!expect(p, LEX_LBRACE, NULL)) return false;
+  block b = {BK_IFACE, true, p->braces, kw, 0, p->blk};
+  p->blk = &b;
   uint32_t mark = p->stk_len;
   for (;;) {
+    uint32_t before = p->stk_len;
     witc_str docs = parse_docs(p);
     if (eat(p, LEX_RBRACE)) {
       STK_FINISH(p, mark, items);
+      p->blk = b.outer;
       return true;
     }
     ast_attrs attrs = {0};
-    if (p->failed || !parse_attributes(p, &attrs) || !parse_interface_item(p, docs, attrs))
+    if (!p->failed && parse_attributes(p, &attrs) && parse_interface_item(p, docs, attrs))
+      continue;
+    if (!recover(p, &b, before)) {
+      p->blk = b.outer;
       return false;
+    }
   }
 }
 
@@ -759,7 +955,7 @@ static WITC_MUST_CHECK bool parse_interface(parser *p, witc_str docs, ast_attrs 
   it->attrs = attrs;
   *out = it;
   lex_token kw = take(p);
-  if (!parse_id(p, &it->name) || !parse_interface_items(p, &it->items)) return false;
+  if (!parse_id(p, &it->name) || !parse_interface_items(p, &it->items, kw.start)) return false;
   it->span = span_of(p, kw.start, p->last_end);
   return true;
 }
@@ -770,7 +966,7 @@ static WITC_MUST_CHECK bool parse_interface(parser *p, witc_str docs, ast_attrs 
  *          | id ':' use-path ';'
  * After `id ':'`: `func`/`async` means a function, `interface` an inline interface, and
  * `id '/'` means the colon belonged to a package path; anything else is a named import. */
-static WITC_MUST_CHECK bool parse_extern(parser *p, ast_extern *e) {
+static WITC_MUST_CHECK bool parse_extern(parser *p, ast_extern *e, uint32_t kw) {
   saved_pos start = save(p);
   ast_id id;
   if (!parse_id(p, &id)) return false;
@@ -785,7 +981,7 @@ static WITC_MUST_CHECK bool parse_extern(parser *p, ast_extern *e) {
       take(p);
       e->kind = AST_EXTERN_INTERFACE;
       e->name = id;
-      if (!parse_interface_items(p, &e->items)) return false;
+      if (!parse_interface_items(p, &e->items, kw)) return false;
     } else {
       saved_pos after_colon = save(p);
       bool is_path = false;
@@ -831,7 +1027,7 @@ static WITC_MUST_CHECK bool parse_world_item(parser *p, witc_str docs, ast_attrs
     it.docs = docs;
     it.attrs = attrs;
     it.u.ext = node(p, sizeof *it.u.ext);
-    ok = parse_extern(p, it.u.ext);
+    ok = parse_extern(p, it.u.ext, kw.start);
     break;
   }
   case LEX_KW_USE:
@@ -868,15 +1064,23 @@ static WITC_MUST_CHECK bool parse_world(parser *p, witc_str docs, ast_attrs attr
   *out = w;
   lex_token kw = take(p);
   if (!parse_id(p, &w->name) || !expect(p, LEX_LBRACE, NULL)) return false;
+  block b = {BK_WORLD, true, p->braces, kw.start, 0, p->blk};
+  p->blk = &b;
   uint32_t mark = p->stk_len;
   for (;;) {
+    uint32_t before = p->stk_len;
     witc_str item_docs = parse_docs(p);
     if (eat(p, LEX_RBRACE)) break;
     ast_attrs item_attrs = {0};
-    if (p->failed || !parse_attributes(p, &item_attrs) ||
-        !parse_world_item(p, item_docs, item_attrs))
+    if (!p->failed && parse_attributes(p, &item_attrs) &&
+        parse_world_item(p, item_docs, item_attrs))
+      continue;
+    if (!recover(p, &b, before)) {
+      p->blk = b.outer;
       return false;
+    }
   }
+  p->blk = b.outer;
   STK_FINISH(p, mark, &w->items);
   w->span = span_of(p, kw.start, p->last_end);
   return true;
@@ -903,7 +1107,7 @@ static WITC_MUST_CHECK bool parse_toplevel_use(parser *p, ast_attrs attrs,
   return true;
 }
 
-static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool braced,
+static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, uint32_t kw,
                                             ast_items *items);
 
 /* nested-package ::= 'package' package-name '{' top-item* '}'. A package inside a nested
@@ -917,9 +1121,13 @@ static WITC_MUST_CHECK bool parse_nested_package(parser *p, witc_str docs, ast_a
   lex_token kw = take(p);
   if (attrs.len)
     return fail_span(p, kw.start, kw.end, "cannot place attributes on nested packages");
-  if (depth > MAX_PACKAGE_DEPTH) return fail_span(p, kw.start, kw.end, "package nesting too deep");
+  if (depth > MAX_PACKAGE_DEPTH) {
+    fail_span(p, kw.start, kw.end, "package nesting too deep");
+    p->fatal = true; /* recovering would only meet the next too deep package */
+    return false;
+  }
   if (!parse_package_name(p, &pkg->name) || !expect(p, LEX_LBRACE, NULL) ||
-      !parse_decl_list(p, depth, true, &pkg->items))
+      !parse_decl_list(p, depth, kw.start, &pkg->items))
     return false;
   pkg->span = span_of(p, kw.start, p->last_end);
   return true;
@@ -957,17 +1165,33 @@ static WITC_MUST_CHECK bool parse_top_item(parser *p, witc_str docs, uint32_t de
   return true;
 }
 
-/* top-item* up to the end of the file, or up to '}' for a nested package (DeclList). */
-static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, bool braced,
+/* top-item* up to the end of the file (depth 0), or up to '}' for a nested package whose
+ * keyword is at `kw` (DeclList). */
+static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, uint32_t kw,
                                             ast_items *items) {
+  bool braced = depth > 0;
+  block b = {BK_TOP, braced, p->braces, kw, 0, p->blk};
+  p->blk = &b;
   uint32_t mark = p->stk_len;
   for (;;) {
+    uint32_t before = p->stk_len;
     witc_str docs = parse_docs(p);
     if (braced ? eat(p, LEX_RBRACE) : peek(p) == LEX_EOF) {
       STK_FINISH(p, mark, items);
+      p->blk = b.outer;
       return true;
     }
-    if (p->failed || !parse_top_item(p, docs, depth)) return false;
+    /* after an error, a '}' at the file's top level most likely closed a block whose
+     * opening was skipped */
+    if (!braced && p->nerrors && !p->failed && peek(p) == LEX_RBRACE) {
+      take(p);
+      continue;
+    }
+    if (!p->failed && parse_top_item(p, docs, depth)) continue;
+    if (!recover(p, &b, before)) {
+      p->blk = b.outer;
+      return false;
+    }
   }
 }
 
@@ -979,7 +1203,12 @@ static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file) {
   if (eat(p, LEX_KW_PACKAGE)) {
     ast_package_name name;
     memset(&name, 0, sizeof name);
-    if (!parse_package_name(p, &name)) return false;
+    if (!parse_package_name(p, &name)) {
+      /* resynchronise as the top level would, then parse the rest */
+      block b = {BK_TOP, false, 0, 0, 0, NULL};
+      if (!recover(p, &b, p->stk_len)) return false;
+      return parse_decl_list(p, 0, 0, &file->items);
+    }
     if (eat(p, LEX_SEMICOLON)) {
       file->has_package = true;
       file->package_docs = docs;
@@ -989,8 +1218,11 @@ static WITC_MUST_CHECK bool parse_file(parser *p, ast_file *file) {
       restore(p, start);
     }
   }
-  if (p->failed) return false;
-  return parse_decl_list(p, 0, false, &file->items);
+  if (p->failed) {
+    block b = {BK_TOP, false, 0, 0, 0, NULL};
+    if (!recover(p, &b, p->stk_len)) return false;
+  }
+  return parse_decl_list(p, 0, 0, &file->items);
 }
 
 static bool parse_source(witc_arena *arena, witc_source_map *map, uint32_t file_index,
@@ -1003,6 +1235,8 @@ static bool parse_source(witc_arena *arena, witc_source_map *map, uint32_t file_
   p.context = witc_arena_strndup(arena, context, strlen(context));
   p.text = (const uint8_t *)f->text;
   p.base = f->base;
+  p.map = map;
+  p.sync_stop = UINT32_MAX;
   uint32_t len = f->len ? f->len - 1 : 0; /* the reference tokenizes without the added '\n' */
 
   lex_error err;
@@ -1018,7 +1252,7 @@ static bool parse_source(witc_arena *arena, witc_source_map *map, uint32_t file_
 
   ast_file *file = node(&p, sizeof *file);
   file->file_index = file_index;
-  if (!parse_file(&p, file) || p.failed) return false;
+  if (!parse_file(&p, file) || p.failed || p.nerrors) return false;
   *out = file;
   return true;
 }

@@ -1841,9 +1841,14 @@ bool witc_parse_resolve_package(witc_arena *arena, witc_source_map *map, const u
   resolver_init(&main, arena, map, diags, context, &out->main);
   for (uint32_t f = 0; f < nfiles; f++) {
     ast_file *file = NULL;
-    if (!witc_parse_file(arena, map, files[f], context, diags, &file) ||
-        !push_file(&main, file, out))
+    if (!witc_parse_file(arena, map, files[f], context, diags, &file)) {
+      /* The later files are still parsed for their own syntax errors; nothing is resolved
+       * (a package with a file that does not parse gives no reliable resolver errors). */
+      for (uint32_t g = f + 1; g < nfiles; g++)
+        if (!witc_parse_file(arena, map, files[g], context, diags, &file)) continue;
       return false;
+    }
+    if (!push_file(&main, file, out)) return false;
   }
   return resolver_resolve(&main);
 }

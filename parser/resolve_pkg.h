@@ -19,7 +19,8 @@ WITC_MUST_CHECK bool witc_resolve_package(witc_arena *arena, witc_source_map *ma
 /* The same for files not yet parsed (indices into `map`, path-sorted), in the reference's
  * SourceMap::parse order: each file is parsed (witc_parse_file, with the same `context`)
  * just before it is pushed, so a syntax error in a later file comes after the errors of
- * the nested packages and the `package` header of the files before it. */
+ * the nested packages and the `package` header of the files before it. After a file with
+ * syntax errors the remaining files are only parsed, for their own syntax errors. */
 WITC_MUST_CHECK bool witc_parse_resolve_package(witc_arena *arena, witc_source_map *map,
                                                 const uint32_t *files, uint32_t nfiles,
                                                 const char *context, witc_diags *diags,

@@ -8,6 +8,7 @@
 #include "source.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -184,7 +185,20 @@ static char *read_stream(witc_arena *arena, int fd, size_t *len) {
   return buf;
 }
 
+static uint32_t load_file(witc_source_map *self, const char *path);
+
+/* The arena's out-of-memory jump is held back while a file is open or mapped (it would leak
+ * the descriptor or the mapping); an allocation failure is raised once they are released. */
 uint32_t witc_source_map_load(witc_source_map *self, const char *path) {
+  jmp_buf *oom = self->arena->oom;
+  self->arena->oom = NULL;
+  uint32_t idx = load_file(self, path);
+  self->arena->oom = oom;
+  if (idx == UINT32_MAX && errno == ENOMEM && oom) longjmp(*oom, 1);
+  return idx;
+}
+
+static uint32_t load_file(witc_source_map *self, const char *path) {
   /* O_NONBLOCK so that opening a FIFO without a writer cannot hang; it is cleared again
    * before reading. */
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

@@ -1,95 +1,53 @@
 /* test_abi.c: the canonical-ABI model (codegen/abi.h) on models built by hand: the worked
  * examples of docs/canonical-abi.md §10, every type kind, join, spilling, core names of
  * both manglings; plus the C generator's handling of the same models (names, rejections). */
-#include <criterion/criterion.h>
-#include <string.h>
-
 #include "../codegen/abi.h"
 #include "../codegen/c_gen.h"
+#include "model_fixtures.h"
 
-static witc_arena arena;
-static witc_source_map sources;
-static witc_resolve R;
 static witc_abi A, A64;
 
-static void setup(void) {
-  witc_arena_init(&arena);
-  witc_source_map_init(&sources, &arena);
-  witc_resolve_init(&R, &arena, &sources);
-}
+TestSuite(abi, .init = model_setup, .fini = model_teardown);
 
-static void teardown(void) {
-  witc_source_map_delete(&sources);
-  witc_arena_delete(&arena);
-}
-
-TestSuite(abi, .init = setup, .fini = teardown);
-
-/* ---- model builders ------------------------------------------------------------------- */
-
-static witc_str S(const char *s) { return witc_str_c(s); }
-static witc_type ID(witc_id id) { return witc_type_id(id); }
-static witc_type P(witc_type_tag t) { return witc_type_prim(t); }
-static witc_type NONE(void) { return witc_type_none(); }
-
-static witc_id add_type(witc_typedef td) {
-  td.span = WITC_SPAN_NONE;
-  witc_vec_push(&arena, &R.types, td);
-  return R.types.len - 1;
-}
-
-static witc_typedef anon(witc_typedef_kind k) {
-  witc_typedef td;
-  memset(&td, 0, sizeof td);
-  td.kind = k;
-  td.owner.kind = WITC_OWNER_NONE;
-  td.owner.id = WITC_ID_NONE;
-  return td;
-}
+/* ---- anonymous types ------------------------------------------------------------------ */
 
 static witc_id list_of(witc_type t) {
-  witc_typedef td = anon(WITC_TD_LIST);
-  td.u.type = t;
-  return add_type(td);
+  witc_id id = anon(WITC_TD_LIST);
+  T(id)->u.type = t;
+  return id;
 }
 static witc_id option_of(witc_type t) {
-  witc_typedef td = anon(WITC_TD_OPTION);
-  td.u.type = t;
-  return add_type(td);
+  witc_id id = anon(WITC_TD_OPTION);
+  T(id)->u.type = t;
+  return id;
 }
 static witc_id result_of(witc_type ok, witc_type err) {
-  witc_typedef td = anon(WITC_TD_RESULT);
-  td.u.result.ok = ok;
-  td.u.result.err = err;
-  return add_type(td);
+  witc_id id = anon(WITC_TD_RESULT);
+  T(id)->u.result.ok = ok;
+  T(id)->u.result.err = err;
+  return id;
 }
 static witc_id fixed_of(witc_type t, uint32_t n) {
-  witc_typedef td = anon(WITC_TD_FIXED_LIST);
-  td.u.fixed.elem = t;
-  td.u.fixed.size = n;
-  return add_type(td);
+  witc_id id = anon(WITC_TD_FIXED_LIST);
+  T(id)->u.fixed.elem = t;
+  T(id)->u.fixed.size = n;
+  return id;
 }
 static witc_id tuple_of(int n, ...) {
-  witc_typedef td = anon(WITC_TD_TUPLE);
+  witc_id id = anon(WITC_TD_TUPLE);
   va_list ap;
   va_start(ap, n);
-  for (int i = 0; i < n; i++) witc_vec_push(&arena, &td.u.tuple, va_arg(ap, witc_type));
+  for (int i = 0; i < n; i++) witc_vec_push(&arena, &T(id)->u.tuple, va_arg(ap, witc_type));
   va_end(ap);
-  return add_type(td);
+  return id;
 }
-/* A record/variant/enum/flags with fields "f0".."fN" of the given types (NONE for none). */
+/* A record/variant/enum/flags `name`, owned by nothing, with fields "f0".."fN" of the
+ * given types (`types` NULL: all NONE). */
 static witc_id fields_of(witc_typedef_kind k, const char *name, int n, const witc_type *types) {
-  witc_typedef td = anon(k);
-  td.name = name ? S(name) : WITC_STR_NONE;
-  for (int i = 0; i < n; i++) {
-    witc_field f;
-    memset(&f, 0, sizeof f);
-    f.name = S(witc_arena_printf(&arena, "f%d", i));
-    f.type = types ? types[i] : NONE();
-    f.span = WITC_SPAN_NONE;
-    witc_vec_push(&arena, &td.u.fields, f);
-  }
-  return add_type(td);
+  witc_id id = add_type(name, k, WITC_OWNER_NONE, WITC_ID_NONE);
+  for (int i = 0; i < n; i++)
+    add_field(id, witc_arena_printf(&arena, "f%d", i), types ? types[i] : NONE, NULL);
+  return id;
 }
 static witc_id record_of(int n, ...) {
   witc_type ts[64];
@@ -108,30 +66,26 @@ static witc_id variant_of(int n, ...) {
   return fields_of(WITC_TD_VARIANT, "v", n, ts);
 }
 
+/* ---- the ABI under test --------------------------------------------------------------- */
+
 static void init_abi(void) {
   witc_abi_init(&A, &R, &arena, 4);
   witc_abi_init(&A64, &R, &arena, 8);
+}
+
+/* `v` as a string "i32 i64 ..." (arena). */
+static const char *vec_str(const witc_core_vec *v) {
+  witc_buf b;
+  witc_buf_init(&b);
+  for (uint32_t i = 0; i < v->len; i++) witc_buf_printf(&b, "%s%s", i ? " " : "", witc_core_name(v->items[i]));
+  return buf_take(&b);
 }
 
 /* The flattening of `t` as a string "i32 i64 ..." (arena). */
 static const char *flat(witc_type t) {
   witc_core_vec v = {0};
   witc_abi_flatten(&A, t, 1000, &v);
-  witc_buf b;
-  witc_buf_init(&b);
-  for (uint32_t i = 0; i < v.len; i++) witc_buf_printf(&b, "%s%s", i ? " " : "", witc_core_name(v.items[i]));
-  const char *s = witc_arena_strndup(&arena, b.data ? b.data : "", b.len);
-  witc_buf_delete(&b);
-  return s;
-}
-
-static const char *vec_str(const witc_core_vec *v) {
-  witc_buf b;
-  witc_buf_init(&b);
-  for (uint32_t i = 0; i < v->len; i++) witc_buf_printf(&b, "%s%s", i ? " " : "", witc_core_name(v->items[i]));
-  const char *s = witc_arena_strndup(&arena, b.data ? b.data : "", b.len);
-  witc_buf_delete(&b);
-  return s;
+  return vec_str(&v);
 }
 
 #define LAYOUT(t, sz, al)                                                        \
@@ -196,11 +150,8 @@ Test(abi, example2_result_string_enum) {
   cr_expect_str_eq(flat(ID(res)), "i32 i32 i32");
 
   /* f: func(s: string) -> result<string, e> */
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("f");
-  witc_param p = {S("s"), P(WITC_T_STRING), WITC_SPAN_NONE};
-  witc_vec_push(&arena, &f.params, p);
+  witc_function f = func("f", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
+  add_param(&f, "s", P(WITC_T_STRING));
   f.result = ID(res);
   witc_core_sig sig;
   witc_abi_func_sig(&A, &f, WITC_ABI_EXPORT, &sig);
@@ -283,10 +234,9 @@ Test(abi, example8_tuple_offsets) {
 }
 
 Test(abi, example9_map) {
-  witc_typedef td = anon(WITC_TD_MAP);
-  td.u.map.key = P(WITC_T_STRING);
-  td.u.map.value = P(WITC_T_U32);
-  witc_id m = add_type(td);
+  witc_id m = anon(WITC_TD_MAP);
+  T(m)->u.map.key = P(WITC_T_STRING);
+  T(m)->u.map.value = P(WITC_T_U32);
   witc_id t = tuple_of(2, P(WITC_T_STRING), P(WITC_T_U32));
   init_abi();
   LAYOUT(ID(m), 8, 4);
@@ -295,13 +245,8 @@ Test(abi, example9_map) {
 }
 
 Test(abi, example10_seventeen_params) {
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("many");
-  for (int i = 0; i < 17; i++) {
-    witc_param p = {S("p"), P(WITC_T_U8), WITC_SPAN_NONE};
-    witc_vec_push(&arena, &f.params, p);
-  }
+  witc_function f = func("many", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
+  for (int i = 0; i < 17; i++) add_param(&f, "p", P(WITC_T_U8));
   init_abi();
   witc_core_sig sig;
   witc_abi_func_sig(&A, &f, WITC_ABI_IMPORT, &sig);
@@ -338,22 +283,12 @@ Test(abi, example12_e2e_plugin) {
 /* ---- every other kind ------------------------------------------------------------------ */
 
 Test(abi, handles_resources_aliases) {
-  witc_typedef rt = anon(WITC_TD_RESOURCE);
-  rt.name = S("res");
-  witc_id res = add_type(rt);
-  witc_typedef ht = anon(WITC_TD_HANDLE);
-  ht.u.handle.resource = res;
-  witc_id own = add_type(ht);
-  ht.u.handle.borrow = true;
-  witc_id bor = add_type(ht);
-  witc_typedef al = anon(WITC_TD_TYPE);
-  al.name = S("alias");
-  al.u.type = P(WITC_T_U64);
-  witc_id alias = add_type(al);
-  witc_typedef al2 = anon(WITC_TD_TYPE);
-  al2.name = S("alias2");
-  al2.u.type = ID(alias);
-  witc_id alias2 = add_type(al2);
+  witc_id res = add_type("res", WITC_TD_RESOURCE, WITC_OWNER_NONE, WITC_ID_NONE);
+  witc_id own = handle(false, res), bor = handle(true, res);
+  witc_id alias = add_type("alias", WITC_TD_TYPE, WITC_OWNER_NONE, WITC_ID_NONE);
+  T(alias)->u.type = P(WITC_T_U64);
+  witc_id alias2 = add_type("alias2", WITC_TD_TYPE, WITC_OWNER_NONE, WITC_ID_NONE);
+  T(alias2)->u.type = ID(alias);
   init_abi();
   LAYOUT(ID(own), 4, 4);
   LAYOUT(ID(bor), 4, 4);
@@ -366,14 +301,14 @@ Test(abi, handles_resources_aliases) {
 
 Test(abi, variants_enums_options) {
   witc_id e2 = fields_of(WITC_TD_ENUM, "e2", 2, NULL);
-  witc_type noneonly[3] = {NONE(), NONE(), NONE()};
+  witc_type noneonly[3] = {NONE, NONE, NONE};
   witc_id vn = fields_of(WITC_TD_VARIANT, "vn", 3, noneonly);
-  witc_id v = variant_of(3, P(WITC_T_U8), NONE(), P(WITC_T_U16));
+  witc_id v = variant_of(3, P(WITC_T_U8), NONE, P(WITC_T_U16));
   witc_id ff = variant_of(2, P(WITC_T_F32), P(WITC_T_F64)); /* f32 vs f64 -> i64 */
   witc_id fi = variant_of(2, P(WITC_T_F32), P(WITC_T_S32)); /* f32 vs i32 -> i32 */
   witc_id oo = option_of(ID(option_of(P(WITC_T_U32))));
-  witc_id rr = result_of(NONE(), NONE());
-  witc_id rs = result_of(NONE(), P(WITC_T_STRING));
+  witc_id rr = result_of(NONE, NONE);
+  witc_id rs = result_of(NONE, P(WITC_T_STRING));
   init_abi();
   LAYOUT(ID(e2), 1, 1);
   LAYOUT(ID(vn), 1, 1);
@@ -422,9 +357,7 @@ Test(abi, flatten_cap_and_results) {
   cr_expect(!witc_abi_flatten(&A, ID(big), 16, &v));
   cr_expect_leq(v.len, 17);
   LAYOUT(ID(big), 400000, 4);
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("f");
+  witc_function f = func("f", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
   f.result = ID(two);
   witc_core_sig sig;
   witc_abi_func_sig(&A, &f, WITC_ABI_EXPORT, &sig);
@@ -438,42 +371,12 @@ Test(abi, flatten_cap_and_results) {
 
 /* ---- core names ------------------------------------------------------------------------ */
 
-static witc_id add_package(const char *ns, const char *name, const char *version, uint64_t maj,
-                           uint64_t min, uint64_t pat) {
-  witc_package p;
-  memset(&p, 0, sizeof p);
-  p.name.ns = S(ns);
-  p.name.name = S(name);
-  if (version) {
-    p.name.has_version = true;
-    p.name.version.text = S(version);
-    p.name.version.major = maj;
-    p.name.version.minor = min;
-    p.name.version.patch = pat;
-  }
-  witc_vec_push(&arena, &R.packages, p);
-  return R.packages.len - 1;
-}
-
-static witc_id add_interface(const char *name, witc_id pkg) {
-  witc_interface in;
-  memset(&in, 0, sizeof in);
-  in.name = S(name);
-  in.package = pkg;
-  in.clone_of = WITC_ID_NONE;
-  in.span = WITC_SPAN_NONE;
-  witc_vec_push(&arena, &R.interfaces, in);
-  return R.interfaces.len - 1;
-}
-
 Test(abi, names_legacy) {
-  witc_id pkg = add_package("test", "e2e", "0.1.0", 0, 1, 0);
+  witc_id pkg = add_package("test", "e2e", "0.1.0");
   witc_id host = add_interface("host", pkg);
   init_abi();
   witc_world_key k = {true, WITC_STR_NONE, host};
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("log");
+  witc_function f = func("log", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
   witc_core_import ci = witc_abi_import_func(&A, WITC_MANGLING_LEGACY, &k, &f);
   cr_expect_str_eq(ci.module, "test:e2e/host@0.1.0");
   cr_expect_str_eq(ci.name, "log");
@@ -502,9 +405,9 @@ Test(abi, names_legacy) {
 }
 
 Test(abi, names_standard32) {
-  witc_id p1 = add_package("wasi", "io", "0.2.6", 0, 2, 6);
-  witc_id p2 = add_package("a", "b", "1.2.3", 1, 2, 3);
-  witc_id p3 = add_package("a", "c", "0.0.1", 0, 0, 1);
+  witc_id p1 = add_package("wasi", "io", "0.2.6");
+  witc_id p2 = add_package("a", "b", "1.2.3");
+  witc_id p3 = add_package("a", "c", "0.0.1");
   witc_id i1 = add_interface("streams", p1);
   witc_id i2 = add_interface("api", p2);
   witc_id i3 = add_interface("x", p3);
@@ -515,9 +418,7 @@ Test(abi, names_standard32) {
   cr_expect_str_eq(witc_abi_key(&A, &k2, true), "a:b/api@1");
   cr_expect_str_eq(witc_abi_key(&A, &k3, true), "a:c/x@0.0.1");
   cr_expect_str_eq(witc_abi_key(&A, &k2, false), "a:b/api@1.2.3");
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("handle");
+  witc_function f = func("handle", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
   witc_core_import ci = witc_abi_import_func(&A, WITC_MANGLING_STANDARD32, &k2, &f);
   cr_expect_str_eq(ci.module, "cm32p2|a:b/api@1");
   cr_expect_str_eq(ci.name, "handle");
@@ -539,36 +440,18 @@ Test(abi, names_standard32) {
 
 /* ---- the C generator on hand-built worlds ------------------------------------------------ */
 
+/* A world "my-world" of `pkg` that imports or exports just `f`. */
 static witc_id world_with_func(witc_id pkg, witc_function f, bool exported) {
-  witc_world w;
-  memset(&w, 0, sizeof w);
-  w.name = S("my-world");
-  w.package = pkg;
-  w.span = WITC_SPAN_NONE;
-  witc_world_entry e;
-  memset(&e, 0, sizeof e);
-  e.key.name = f.name;
-  e.item.kind = WITC_WI_FUNCTION;
-  e.item.func = f;
-  e.item.span = WITC_SPAN_NONE;
-  if (exported)
-    witc_vec_push(&arena, &w.exports, e);
-  else
-    witc_vec_push(&arena, &w.imports, e);
-  witc_vec_push(&arena, &R.worlds, w);
-  return R.worlds.len - 1;
+  witc_id w = add_world("my-world", pkg);
+  world_push(w, !exported, func_entry(f));
+  return w;
 }
 
 Test(abi, gen_c_world_function) {
-  witc_id pkg = add_package("a", "b", NULL, 0, 0, 0);
+  witc_id pkg = add_package("a", "b", NULL);
   witc_id rec = record_of(2, P(WITC_T_U8), P(WITC_T_STRING));
-  R.types.items[rec].owner.kind = WITC_OWNER_NONE;
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("do-it");
-  f.span = WITC_SPAN_NONE;
-  witc_param p = {S("int"), ID(rec), WITC_SPAN_NONE};
-  witc_vec_push(&arena, &f.params, p);
+  witc_function f = func("do-it", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
+  add_param(&f, "int", ID(rec));
   f.result = P(WITC_T_STRING);
   witc_id w = world_with_func(pkg, f, true);
   witc_diags d;
@@ -588,12 +471,8 @@ Test(abi, gen_c_world_function) {
 }
 
 Test(abi, gen_c_rejects_async) {
-  witc_id pkg = add_package("a", "b", NULL, 0, 0, 0);
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("later");
-  f.kind = WITC_FUNC_ASYNC_FREESTANDING;
-  f.span = WITC_SPAN_NONE;
+  witc_id pkg = add_package("a", "b", NULL);
+  witc_function f = func("later", WITC_FUNC_ASYNC_FREESTANDING, WITC_ID_NONE);
   witc_id w = world_with_func(pkg, f, false);
   witc_diags d;
   witc_diags_init(&d, &arena);
@@ -605,14 +484,10 @@ Test(abi, gen_c_rejects_async) {
 }
 
 Test(abi, gen_c_deterministic) {
-  witc_id pkg = add_package("a", "b", NULL, 0, 0, 0);
+  witc_id pkg = add_package("a", "b", NULL);
   witc_id lst = list_of(ID(option_of(P(WITC_T_STRING))));
-  witc_function f;
-  memset(&f, 0, sizeof f);
-  f.name = S("f");
-  f.span = WITC_SPAN_NONE;
-  witc_param p = {S("x"), ID(lst), WITC_SPAN_NONE};
-  witc_vec_push(&arena, &f.params, p);
+  witc_function f = func("f", WITC_FUNC_FREESTANDING, WITC_ID_NONE);
+  add_param(&f, "x", ID(lst));
   f.result = ID(lst);
   witc_id w = world_with_func(pkg, f, false);
   witc_diags d;

@@ -1,119 +1,24 @@
 /* test_json.c: the JSON back end on models built by hand (docs/resolve-json.md). The
  * corpus comparison (tests/json_corpus.sh) checks it on real resolver output. */
-#include <criterion/criterion.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../codegen/json.h"
+#include "model_fixtures.h"
 
-static witc_arena arena;
-static witc_source_map sources;
-static witc_resolve R;
-
-static void setup(void) {
-  witc_arena_init(&arena);
-  witc_source_map_init(&sources, &arena);
-  witc_resolve_init(&R, &arena, &sources);
-}
-
-static void teardown(void) {
-  witc_source_map_delete(&sources);
-  witc_arena_delete(&arena);
-}
-
-TestSuite(json, .init = setup, .fini = teardown);
-
-/* ---- model builders ------------------------------------------------------------------- */
-
-static witc_str S(const char *s) { return witc_str_c(s); }
-static witc_type ID(witc_id id) { return witc_type_id(id); }
-static witc_type P(witc_type_tag t) { return witc_type_prim(t); }
-
-static witc_id add_package(const char *ns, const char *name, const char *version) {
-  witc_package p = {0};
-  p.name.ns = S(ns);
-  p.name.name = S(name);
-  if (version) {
-    p.name.has_version = true;
-    p.name.version.text = S(version);
-  }
-  p.span = WITC_SPAN_NONE;
-  witc_vec_push(&arena, &R.packages, p);
-  return R.packages.len - 1;
-}
-
-static witc_id add_interface(const char *name, witc_id pkg) {
-  witc_interface in = {0};
-  in.name = name ? S(name) : WITC_STR_NONE;
-  in.package = pkg;
-  in.clone_of = WITC_ID_NONE;
-  witc_vec_push(&arena, &R.interfaces, in);
-  witc_id id = R.interfaces.len - 1;
-  if (name) witc_vec_push(&arena, &R.packages.items[pkg].interfaces, ((witc_named_id){S(name), id}));
-  return id;
-}
-
-static witc_id add_world(const char *name, witc_id pkg) {
-  witc_world w = {0};
-  w.name = S(name);
-  w.package = pkg;
-  witc_vec_push(&arena, &R.worlds, w);
-  witc_id id = R.worlds.len - 1;
-  witc_vec_push(&arena, &R.packages.items[pkg].worlds, ((witc_named_id){S(name), id}));
-  return id;
-}
-
-static witc_id add_type(const char *name, witc_typedef_kind kind, witc_owner_kind ok,
-                        witc_id owner) {
-  witc_typedef td = {0};
-  td.name = name ? S(name) : WITC_STR_NONE;
-  td.kind = kind;
-  td.owner = (witc_owner){ok, owner};
-  witc_vec_push(&arena, &R.types, td);
-  witc_id id = R.types.len - 1;
-  if (name && ok == WITC_OWNER_INTERFACE)
-    witc_vec_push(&arena, &R.interfaces.items[owner].types, ((witc_named_id){S(name), id}));
-  return id;
-}
-
-static witc_typedef *T(witc_id id) { return &R.types.items[id]; }
-
-static witc_function *add_func(witc_id iface, const char *name, witc_func_kind kind,
-                               witc_id resource) {
-  witc_function f = {0};
-  f.name = S(name);
-  f.kind = kind;
-  f.resource = resource;
-  witc_vec_push(&arena, &R.interfaces.items[iface].functions, f);
-  return &R.interfaces.items[iface].functions.items[R.interfaces.items[iface].functions.len - 1];
-}
-
-static void add_param(witc_function *f, const char *name, witc_type t) {
-  witc_vec_push(&arena, &f->params, ((witc_param){S(name), t, WITC_SPAN_NONE}));
-}
-
-static void add_field(witc_id type, const char *name, witc_type t, const char *docs) {
-  witc_field f = {S(name), t, docs ? S(docs) : WITC_STR_NONE, WITC_SPAN_NONE};
-  witc_vec_push(&arena, &T(type)->u.fields, f);
-}
+TestSuite(json, .init = model_setup, .fini = model_teardown);
 
 static char *render(void) {
   witc_buf b;
   witc_buf_init(&b);
   witc_json_write(&R, &b);
-  cr_assert(!b.error);
-  char *s = witc_arena_strndup(&arena, b.data ? b.data : "", b.len);
-  witc_buf_delete(&b);
-  return s;
+  return buf_take(&b);
 }
 
 static char *render_string(const char *s, size_t len) {
   witc_buf b;
   witc_buf_init(&b);
   witc_json_string(&b, (witc_str){s, (uint32_t)len});
-  char *r = witc_arena_strndup(&arena, b.data, b.len);
-  witc_buf_delete(&b);
-  return r;
+  return buf_take(&b);
 }
 
 /* ---- tests ---------------------------------------------------------------------------- */
@@ -136,14 +41,11 @@ Test(json, resources1) {
   witc_id pkg = add_package("foo", "resources1", NULL);
   witc_id i = add_interface("resources1", pkg);
   witc_id r1 = add_type("r1", WITC_TD_RESOURCE, WITC_OWNER_INTERFACE, i);
-  witc_id b = add_type(NULL, WITC_TD_HANDLE, WITC_OWNER_NONE, 0);
-  T(b)->u.handle.borrow = true, T(b)->u.handle.resource = r1;
-  witc_id o = add_type(NULL, WITC_TD_HANDLE, WITC_OWNER_NONE, 0);
-  T(o)->u.handle.resource = r1;
-  add_param(add_func(i, "t1", WITC_FUNC_FREESTANDING, WITC_ID_NONE), "a", ID(b));
-  add_param(add_func(i, "t2", WITC_FUNC_FREESTANDING, WITC_ID_NONE), "a", ID(o));
-  add_param(add_func(i, "t3", WITC_FUNC_FREESTANDING, WITC_ID_NONE), "a", ID(o));
-  add_param(add_func(i, "[method]r1.f1", WITC_FUNC_METHOD, r1), "self", ID(b));
+  witc_id b = handle(true, r1), o = handle(false, r1);
+  add_param(add_func(i, func("t1", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(b));
+  add_param(add_func(i, func("t2", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
+  add_param(add_func(i, func("t3", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
+  add_param(add_func(i, func("[method]r1.f1", WITC_FUNC_METHOD, r1)), "self", ID(b));
   const char *want =
       "{\n"
       "  \"worlds\": [],\n"
@@ -249,30 +151,30 @@ Test(json, type_kinds) {
   add_field(rec, "x", P(WITC_T_U32), "the x");
   T(rec)->docs = S("a record\n\n  indented");
   witc_id var = add_type("var", WITC_TD_VARIANT, WITC_OWNER_INTERFACE, i);
-  add_field(var, "none", witc_type_none(), NULL);
+  add_field(var, "none", NONE, NULL);
   add_field(var, "some", P(WITC_T_STRING), NULL);
   witc_id en = add_type("en", WITC_TD_ENUM, WITC_OWNER_INTERFACE, i);
-  add_field(en, "a", witc_type_none(), "doc");
+  add_field(en, "a", NONE, "doc");
   witc_id fl = add_type("fl", WITC_TD_FLAGS, WITC_OWNER_WORLD, w);
   T(fl)->stability = (witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("active")};
-  witc_id tup = add_type(NULL, WITC_TD_TUPLE, WITC_OWNER_NONE, 0);
+  witc_id tup = anon(WITC_TD_TUPLE);
   witc_vec_push(&arena, &T(tup)->u.tuple, P(WITC_T_ERROR_CONTEXT));
   witc_vec_push(&arena, &T(tup)->u.tuple, ID(rec));
-  witc_id opt = add_type(NULL, WITC_TD_OPTION, WITC_OWNER_NONE, 0);
+  witc_id opt = anon(WITC_TD_OPTION);
   T(opt)->u.type = P(WITC_T_F64);
-  witc_id res = add_type(NULL, WITC_TD_RESULT, WITC_OWNER_NONE, 0);
-  T(res)->u.result.ok = witc_type_none(), T(res)->u.result.err = ID(en);
-  witc_id fix = add_type(NULL, WITC_TD_FIXED_LIST, WITC_OWNER_NONE, 0);
+  witc_id res = anon(WITC_TD_RESULT);
+  T(res)->u.result.ok = NONE, T(res)->u.result.err = ID(en);
+  witc_id fix = anon(WITC_TD_FIXED_LIST);
   T(fix)->u.fixed.elem = P(WITC_T_U8), T(fix)->u.fixed.size = 4;
-  witc_id fut = add_type(NULL, WITC_TD_FUTURE, WITC_OWNER_NONE, 0);
-  T(fut)->u.type = witc_type_none();
+  witc_id fut = anon(WITC_TD_FUTURE);
+  T(fut)->u.type = NONE;
   witc_id al = add_type("al", WITC_TD_TYPE, WITC_OWNER_INTERFACE, i);
   T(al)->u.type = ID(fix);
   T(al)->stability = (witc_stability){.kind = WITC_STAB_STABLE,
                                       .since = {.text = S("1.0.0")},
                                       .has_deprecated = true,
                                       .deprecated = {.text = S("2.0.0")}};
-  witc_id map = add_type(NULL, WITC_TD_MAP, WITC_OWNER_NONE, 0);
+  witc_id map = anon(WITC_TD_MAP);
   T(map)->u.map.key = P(WITC_T_STRING), T(map)->u.map.value = ID(opt);
   T(map)->external_id = S("ext");
   (void)tup, (void)res, (void)fut;
@@ -362,40 +264,18 @@ Test(json, world_items) {
   witc_id i = add_interface("i", pkg);
   witc_id inl = add_interface(NULL, pkg);
   witc_id w = add_world("w", pkg);
-  witc_id r = add_type("r", WITC_TD_RESOURCE, WITC_OWNER_WORLD, w);
-  witc_world *wd = &R.worlds.items[w];
-  wd->docs = S("world docs");
-  witc_world_entry e = {0};
-  e.key = (witc_world_key){true, WITC_STR_NONE, i};
-  e.item.kind = WITC_WI_INTERFACE;
-  e.item.id = i;
+  R.worlds.items[w].docs = S("world docs");
+  witc_world_entry e = iface_entry(i, NULL);
   e.item.stability = (witc_stability){.kind = WITC_STAB_STABLE, .since = {.text = S("0.1.0")}};
-  witc_vec_push(&arena, &wd->imports, e);
-  memset(&e, 0, sizeof e);
-  e.key = (witc_world_key){false, S("r"), WITC_ID_NONE};
-  e.item.kind = WITC_WI_TYPE;
-  e.item.id = r;
-  witc_vec_push(&arena, &wd->imports, e);
-  memset(&e, 0, sizeof e);
-  e.key = (witc_world_key){false, S("[static]r.make"), WITC_ID_NONE};
-  e.item.kind = WITC_WI_FUNCTION;
-  e.item.func.name = S("[static]r.make");
-  e.item.func.kind = WITC_FUNC_ASYNC_STATIC;
-  e.item.func.resource = r;
-  e.item.func.result = P(WITC_T_BOOL);
-  witc_vec_push(&arena, &wd->imports, e);
-  memset(&e, 0, sizeof e);
-  e.key = (witc_world_key){false, S("inline"), WITC_ID_NONE};
-  e.item.kind = WITC_WI_INTERFACE;
-  e.item.id = inl;
+  world_push(w, true, e);
+  witc_id r = add_type("r", WITC_TD_RESOURCE, WITC_OWNER_WORLD, w);
+  witc_function make = func("[static]r.make", WITC_FUNC_ASYNC_STATIC, r);
+  make.result = P(WITC_T_BOOL);
+  world_push(w, true, func_entry(make));
+  e = iface_entry(inl, "inline");
   e.item.docs = S("stmt");
-  witc_vec_push(&arena, &wd->exports, e);
-  memset(&e, 0, sizeof e);
-  e.key = (witc_world_key){false, S("run"), WITC_ID_NONE};
-  e.item.kind = WITC_WI_FUNCTION;
-  e.item.func.name = S("run");
-  e.item.func.kind = WITC_FUNC_ASYNC_FREESTANDING;
-  witc_vec_push(&arena, &wd->exports, e);
+  world_push(w, false, e);
+  world_push(w, false, func_entry(func("run", WITC_FUNC_ASYNC_FREESTANDING, WITC_ID_NONE)));
   R.interfaces.items[i].clone_of = 1;
   const char *want =
       "  \"worlds\": [\n"

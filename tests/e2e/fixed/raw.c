@@ -1,44 +1,17 @@
 /* raw.c: the `fixed` world (world.wit) against the raw canonical ABI, by hand: the control for
  * guest.c. A list<T, N> is stored inline like a tuple of N T's (a C array) and flattens to N
  * copies of T's flat form. Ownership as in ../types/raw.c. */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "heap.h"
+#include "raw.h"
 
 #define FNS "test:fixed/fns@0.1.0"
 #define IMPORT(name) __attribute__((import_module(FNS), import_name(name)))
 #define EXPORT(name) __attribute__((export_name(FNS "#" name)))
 #define POST(name) __attribute__((export_name("cabi_post_" FNS "#" name)))
 
-__attribute__((export_name("cabi_realloc")))
-void *cabi_realloc(void *old, size_t old_size, size_t align, size_t new_size) {
-  if (new_size == 0) {
-    if (old && old_size) free(old);
-    return (void *)align;
-  }
-  if (align > 16) abort();
-  void *p = realloc(old_size ? old : NULL, new_size);
-  if (!p) abort();
-  return p;
-}
-static void *xalloc(size_t n) {
-  if (n == 0) return (void *)8;
-  void *p = malloc(n);
-  if (!p) abort();
-  return p;
-}
-static void xfree(void *p, size_t n) { if (n) free(p); }
-
-typedef struct { uint8_t *ptr; size_t len; } str_t;
 typedef struct { int32_t x, y; } point_t;
 typedef struct { uint8_t c[3]; str_t name; } rgb_t;
 typedef struct { uint8_t is_some; double val[2]; } opt_f64x2_t;
 _Static_assert(sizeof(rgb_t) == 12 && sizeof(opt_f64x2_t) == 24, "layouts");
-
-static void str_free(str_t *s) { xfree(s->ptr, s->len); s->ptr = NULL; s->len = 0; }
 
 /* ---- bytes4 */
 static void bytes4_f(const uint8_t in[4], uint8_t out[4]) { for (int i = 0; i < 4; i++) out[i] = (uint8_t)(in[3 - i] + 1); }

@@ -77,6 +77,17 @@ export function same(a, b) {
   return true;
 }
 
+/** A VTX plugin's heap in bytes, from its answer to GET /debug ("ok heap=<n>"). `Buffer` is the
+ * host's buffer class; the buffer the answer came in is dropped from `live` (id -> buffer). */
+export function debugHeap(root, Buffer, live) {
+  const r = root.handle({ method: 'GET', path: '/debug', query: '' });
+  const text = r.body instanceof Buffer ? new TextDecoder().decode(r.body.bytes) : '';
+  if (r.body instanceof Buffer) live.delete(r.body.id);
+  const m = /^ok heap=(-?\d+)$/.exec(text);
+  if (!m) throw new Error(`GET /debug answered ${r.status} ${show(text)}`);
+  return Number(m[1]);
+}
+
 export class Checks {
   constructor() { this.passed = 0; this.failed = 0; this.quiet = !!process.env.E2E_QUIET; }
   check(label, ok, detail = '') {

@@ -68,6 +68,21 @@ static inline bool query_get(span_t q, const char *key, char **out, size_t *out_
   return false;
 }
 
+/* The value of KEY in query string q read as a decimal number (strtod on its first 63
+ * bytes) into *out. False, *out untouched, when KEY is absent. */
+static inline bool query_get_f64(span_t q, const char *key, double *out) {
+  char *v = NULL;
+  size_t n = 0;
+  if (!query_get(q, key, &v, &n)) return false;
+  char tmp[64];
+  size_t k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+  memcpy(tmp, v, k);
+  tmp[k] = 0;
+  *out = strtod(tmp, NULL);
+  free(v);
+  return true;
+}
+
 /* A decimal s64 ("-12"); false when it is not one. */
 static inline bool parse_s64(span_t s, int64_t *out) {
   size_t i = 0;

@@ -22,6 +22,7 @@ void *memset(void *d, int c, size_t n);
 #define e2e_abort() abort()
 #endif
 
+#include "fmt.h"
 #include "heap.h"
 
 /* n bytes (align 8) for a temporary; NULL for 0. Release with tmp_free(p, n). */
@@ -30,12 +31,4 @@ static inline void tmp_free(void *p, size_t n) { if (n) cabi_free(p, n, 8); }
 /* An owned buffer for a result (align `align`); NULL for 0 (a length-0 list owns nothing). */
 static inline void *buf_alloc(size_t align, size_t n) { return n ? cabi_realloc(NULL, 0, align, n) : NULL; }
 
-/* Decimal digits of v into buf (at least 20 bytes); returns their number. */
-static inline size_t fmt_u64(uint64_t v, char *buf) {
-  char tmp[20];
-  size_t n = 0, i = 0;
-  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-  while (n) buf[i++] = tmp[--n];
-  return i;
-}
 #endif

@@ -10,12 +10,7 @@
  *     [resource-drop] drops an owned handle, after which the runtime calls the [dtor] export
  *     with the rep. Methods and borrow<int-stack> parameters receive the rep directly, own
  *     parameters receive a handle. */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "heap.h"
+#include "raw.h"
 
 #define HOST "test:resources/host-res@0.1.0"
 #define GUEST "test:resources/guest-res@0.1.0"
@@ -24,26 +19,6 @@
 #define EXPORT(name) __attribute__((export_name(GUEST "#" name)))
 #define POST(name) __attribute__((export_name("cabi_post_" GUEST "#" name)))
 
-__attribute__((export_name("cabi_realloc")))
-void *cabi_realloc(void *old, size_t old_size, size_t align, size_t new_size) {
-  if (new_size == 0) {
-    if (old && old_size) free(old);
-    return (void *)align;
-  }
-  if (align > 16) abort();
-  void *p = realloc(old_size ? old : NULL, new_size);
-  if (!p) abort();
-  return p;
-}
-static void *xalloc(size_t n) {
-  if (n == 0) return (void *)8;
-  void *p = malloc(n);
-  if (!p) abort();
-  return p;
-}
-static void xfree(void *p, size_t n) { if (n) free(p); }
-
-typedef struct { uint8_t *ptr; size_t len; } str_t;
 typedef struct { int32_t *ptr; size_t len; } i32s_t;
 
 /* ---- the imported counter ------------------------------------------------------------------ */

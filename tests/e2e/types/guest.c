@@ -10,6 +10,7 @@
  * e2e: freestanding (built a second time with no libc: see ../lib/rt.h) */
 #include "types.h"
 #include "rt.h"
+#include "fns.h"
 
 typedef types_string_t str_t;
 
@@ -23,18 +24,6 @@ static void str_cat(str_t *ret, const str_t *a, const void *b, size_t bn) {
   tmp_free(t, a->len + bn);
 }
 
-/* code points of s reversed (UTF-8 sequences kept intact) */
-static void rev_utf8(const uint8_t *s, size_t n, uint8_t *out) {
-  size_t end = n, o = 0;
-  while (end > 0) {
-    size_t start = end - 1;
-    while (start > 0 && (s[start] & 0xC0) == 0x80) start--;
-    memcpy(out + o, s + start, end - start);
-    o += end - start;
-    end = start;
-  }
-}
-static uint32_t next_char(uint32_t c) { return c == 0xD7FF ? 0xE000 : c == 0x10FFFF ? 0 : c + 1; }
 static test_types_fns_point_t rotate(test_types_fns_point_t p) {
   test_types_fns_point_t r = { (int32_t)(0u - (uint32_t)p.y), p.x };
   return r;

@@ -14,45 +14,18 @@
  *   - import arguments stay the guest's: the host copies them during the call.
  * Zero-length strings and lists may come with any aligned pointer (cabi_realloc hands out the
  * alignment for size 0): never free them. */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "heap.h"
+#include "raw.h"
+#include "fmt.h"
+#include "fns.h"
 
 #define FNS "test:types/fns@0.1.0"
 #define IMPORT(name) __attribute__((import_module(FNS), import_name(name)))
 #define EXPORT(name) __attribute__((export_name(FNS "#" name)))
 #define POST(name) __attribute__((export_name("cabi_post_" FNS "#" name)))
 
-/* ---- memory -------------------------------------------------------------------------------- */
-
-__attribute__((export_name("cabi_realloc")))
-void *cabi_realloc(void *old, size_t old_size, size_t align, size_t new_size) {
-  if (new_size == 0) {
-    if (old && old_size) free(old);
-    return (void *)align;
-  }
-  if (align > 16) abort();
-  void *p = realloc(old_size ? old : NULL, new_size);
-  if (!p) abort();
-  return p;
-}
-
-static void *xalloc(size_t n) {
-  if (n == 0) return (void *)8;
-  void *p = malloc(n);
-  if (!p) abort();
-  return p;
-}
-static void xfree(void *p, size_t n) { if (n) free(p); }
-
 /* ---- values -------------------------------------------------------------------------------- */
 
-typedef struct { uint8_t *ptr; size_t len; } str_t;      /* string, list<u8> */
 typedef struct { int32_t x, y; } point_t;
-typedef struct { str_t *ptr; size_t len; } strs_t;       /* list<string> */
 typedef struct { strs_t *ptr; size_t len; } strss_t;     /* list<list<string>> */
 typedef struct { point_t *ptr; size_t len; } points_t;
 typedef struct { int64_t *ptr; size_t len; } s64s_t;
@@ -112,31 +85,12 @@ static str_t str_cat(str_t a, const char *b, size_t bn) {
   if (bn) memcpy(r.ptr + a.len, b, bn);
   return r;
 }
-static void str_free(str_t *s) { xfree(s->ptr, s->len); s->ptr = NULL; s->len = 0; }
 static void strs_free(strs_t *l) {
   for (size_t i = 0; i < l->len; i++) str_free(&l->ptr[i]);
   xfree(l->ptr, l->len * sizeof(str_t));
 }
 
-/* code points of s reversed (UTF-8 sequences kept intact) */
-static void rev_utf8(const uint8_t *s, size_t n, uint8_t *out) {
-  size_t end = n, o = 0;
-  while (end > 0) {
-    size_t start = end - 1;
-    while (start > 0 && (s[start] & 0xC0) == 0x80) start--;
-    memcpy(out + o, s + start, end - start);
-    o += end - start;
-    end = start;
-  }
-}
-static uint32_t next_char(uint32_t c) { return c == 0xD7FF ? 0xE000 : c == 0x10FFFF ? 0 : c + 1; }
 static point_t rotate(point_t p) { return (point_t){ (int32_t)(0u - (uint32_t)p.y), p.x }; }
-static size_t fmt_u64(uint64_t v, char *buf) {
-  char tmp[20]; size_t n = 0, i = 0;
-  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-  while (n) buf[i++] = tmp[--n];
-  return i;
-}
 
 /* ---- scalars ------------------------------------------------------------------------------- */
 

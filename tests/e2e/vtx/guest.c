@@ -60,18 +60,11 @@ void exports_plugin_handle(plugin_http_request_t *req, plugin_http_response_t *r
     return;
   }
   case R_INSERT: {
-    char *body = NULL, *score = NULL;
-    size_t bn = 0, sn = 0;
+    char *body = NULL;
+    size_t bn = 0;
     if (!query_get(query, "body", &body, &bn)) { ret->status = 400; return; }
     double sc = 0;
-    if (query_get(query, "score", &score, &sn)) {
-      char tmp[64];
-      size_t k = sn < sizeof tmp - 1 ? sn : sizeof tmp - 1;
-      memcpy(tmp, score, k);
-      tmp[k] = 0;
-      sc = strtod(tmp, NULL);
-      free(score);
-    }
+    query_get_f64(query, "score", &sc);
     vtx_api_sql_db_value_t p[4];
     memset(p, 0, sizeof p);
     p[0].tag = VTX_API_SQL_DB_VALUE_TEXT; p[0].val.text = (plugin_string_t){ (uint8_t *)body, bn };

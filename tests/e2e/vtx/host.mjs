@@ -7,7 +7,7 @@
 // calls every export like vtx-core does (get-manifest, get-resources, get-migrations at load
 // time, then handle per request, authenticate), and checks the answers, the SQL the plugin
 // sent, and that every buffer the plugin opened was either returned or dropped.
-import { Checks, instantiate, show } from '../lib/host.mjs';
+import { Checks, debugHeap, instantiate, show } from '../lib/host.mjs';
 
 const [dir, name = 'vtx'] = process.argv.slice(2);
 const t = new Checks();
@@ -97,12 +97,7 @@ t.eq('get-migrations', t.run('get-migrations', () => root.getMigrations()), [
 // ---- requests
 /** The guest's heap in bytes, from GET /debug ("ok heap=<n>"). */
 function heap() {
-  const r = root.handle({ method: 'GET', path: '/debug', query: '' });
-  const text = r.body instanceof Buffer ? dec.decode(r.body.bytes) : '';
-  if (r.body instanceof Buffer) liveBufs.delete(r.body.id);
-  const m = /^ok heap=(-?\d+)$/.exec(text);
-  if (!m) throw new Error(`GET /debug answered ${r.status} ${show(text)}`);
-  return Number(m[1]);
+  return debugHeap(root, Buffer, liveBufs);
 }
 t.run('GET /debug (warm-up: stdio and the WASI adapter allocate once)', () => heap());
 const heap0 = t.run('GET /debug', () => heap());

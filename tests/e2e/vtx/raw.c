@@ -11,40 +11,17 @@
  *          authenticate (ptr len)->ptr, each with cabi_post_<name>; cabi_realloc; memory */
 #include <time.h>
 
-#include "heap.h"
 #include "notes.h"
+#include "raw.h"
 
 #define SIO "vtx:api/stream-io@1.2.6"
 #define SQL "vtx:api/sql@1.2.6"
-
-__attribute__((export_name("cabi_realloc")))
-void *cabi_realloc(void *old, size_t old_size, size_t align, size_t new_size) {
-  if (new_size == 0) {
-    if (old && old_size) free(old);
-    return (void *)align;
-  }
-  if (align > 16) abort();
-  void *p = realloc(old_size ? old : NULL, new_size);
-  if (!p) abort();
-  return p;
-}
-static void *xalloc(size_t n) {
-  if (n == 0) return (void *)8;
-  void *p = malloc(n);
-  if (!p) abort();
-  return p;
-}
-static void xfree(void *p, size_t n) { if (n) free(p); }
-
-typedef struct { uint8_t *ptr; size_t len; } str_t;
-typedef struct { str_t *ptr; size_t len; } strs_t;
 
 static str_t str_dup(span_t s) {
   str_t r = { xalloc(s.n), s.n };
   if (s.n) memcpy(r.ptr, s.p, s.n);
   return r;
 }
-static void str_free(str_t *s) { xfree(s->ptr, s->len); s->ptr = NULL; s->len = 0; }
 
 /* ---- imports ------------------------------------------------------------------------------- */
 
@@ -112,17 +89,10 @@ static response_t do_handle(span_t method, span_t path, span_t query) {
     return resp;
   }
   case R_INSERT: {
-    char *body = NULL, *score = NULL; size_t bn = 0, sn = 0;
+    char *body = NULL; size_t bn = 0;
     if (!query_get(query, "body", &body, &bn)) { response_t bad = { 400, { 0, 0 } }; return bad; }
     double sc = 0;
-    if (query_get(query, "score", &score, &sn)) {
-      char tmp[64];
-      size_t k = sn < sizeof tmp - 1 ? sn : sizeof tmp - 1;
-      memcpy(tmp, score, k);
-      tmp[k] = 0;
-      sc = strtod(tmp, NULL);
-      free(score);
-    }
+    query_get_f64(query, "score", &sc);
     db_value_t params[4];
     memset(params, 0, sizeof params);
     params[0].tag = DB_TEXT; params[0].val.text = (str_t){ (uint8_t *)body, bn };

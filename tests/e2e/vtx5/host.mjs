@@ -6,7 +6,7 @@
 // vtx-ffmpeg, vtx-context, vtx-event-bus and vtx-http-client, records every call, and checks the
 // plugin's answers, what it sent, that every buffer it made or got was returned or dropped, and
 // (through GET /debug) that its heap is unchanged by every call.
-import { Checks, instantiate, show } from '../lib/host.mjs';
+import { Checks, debugHeap, instantiate, show } from '../lib/host.mjs';
 
 const [dir, name = 'vtx5'] = process.argv.slice(2);
 const t = new Checks();
@@ -80,13 +80,9 @@ try {
   process.exit();
 }
 
+/** The guest's heap in bytes, from GET /debug. */
 function heap() {
-  const r = root.handle({ method: 'GET', path: '/debug', query: '' });
-  const text = r.body instanceof Buffer ? dec.decode(r.body.bytes) : '';
-  if (r.body instanceof Buffer) liveBufs.delete(r.body.id);
-  const m = /^ok heap=(-?\d+)$/.exec(text);
-  if (!m) throw new Error(`GET /debug answered ${r.status} ${show(text)}`);
-  return Number(m[1]);
+  return debugHeap(root, Buffer, liveBufs);
 }
 t.run('warm-up', () => heap());
 const heap0 = t.run('heap', () => heap());
