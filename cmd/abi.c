@@ -90,20 +90,15 @@ static void put_type(report *rp, witc_type t) {
     put_type(rp, td->u.fixed.elem);
     witc_buf_printf(b, ", %u>", (unsigned)td->u.fixed.size);
     return;
-  case WITC_TD_RESULT:
-    witc_buf_puts(b, "result<");
-    put_type(rp, td->u.result.ok);
+  case WITC_TD_RESULT: case WITC_TD_MAP: {
+    bool res = td->kind == WITC_TD_RESULT;
+    witc_buf_printf(b, "%s<", kind_name(td->kind));
+    put_type(rp, res ? td->u.result.ok : td->u.map.key);
     witc_buf_puts(b, ", ");
-    put_type(rp, td->u.result.err);
+    put_type(rp, res ? td->u.result.err : td->u.map.value);
     witc_buf_putc(b, '>');
     return;
-  case WITC_TD_MAP:
-    witc_buf_puts(b, "map<");
-    put_type(rp, td->u.map.key);
-    witc_buf_puts(b, ", ");
-    put_type(rp, td->u.map.value);
-    witc_buf_putc(b, '>');
-    return;
+  }
   case WITC_TD_TUPLE:
     witc_buf_puts(b, "tuple<");
     for (uint32_t i = 0; i < td->u.tuple.len; i++) {

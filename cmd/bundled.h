@@ -1,5 +1,6 @@
 /* bundled.h: the vtx:api WIT packages embedded into the binary at build time
- * (scripts/embed_wit.cmake turns each wit/<version>/NAME.wit into a generated C source). */
+ * (scripts/embed_wit.cmake turns each wit/<version>/NAME.wit into a generated C source that
+ * defines cli_bundled_wit; bundled.c looks things up in it). */
 #ifndef WITC_CLI_BUNDLED_H
 #define WITC_CLI_BUNDLED_H
 

@@ -67,7 +67,11 @@ typedef struct cli_resolve_opts {
   const char *protocol; /* or NULL: the default bundled version */
 } cli_resolve_opts;
 
-/* Handles one of the CLI_RESOLVE_OPTIONS ids; returns false if `id` is not one of them. */
+/* ---- common.c: options and inputs -------------------------------------------------- */
+
+/* Handles one of the CLI_RESOLVE_OPTIONS ids (arg: its value). Returns false when `id` is
+ * not one of them, or when the value is refused (an unknown --protocol version, a
+ * --features list over 4 KiB; reported on stderr). */
 bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg);
 
 /* The --mangling option entry; `help` says what the chosen core names are used for. */
@@ -94,6 +98,7 @@ typedef struct cli_input {
  * file, bad --protocol). Always call cli_input_delete afterwards. */
 int cli_input_load(cli_input *self, const char *path, const cli_resolve_opts *opts,
                    bool need_world);
+/* Frees everything cli_input_load made (safe on a zeroed cli_input); *self is zeroed. */
 void cli_input_delete(cli_input *self);
 
 /* For a command that reads one world from at most one PATH: `first` is cli_parse's index
@@ -110,20 +115,25 @@ int cli_input_load_world(cli_input *self, int argc, char **argv, int first,
  * caller's to free either way. */
 int cli_run_guarded(cli_input *self, int (*fn)(cli_input *in, void *user), void *user);
 
-/* Prints the diagnostics collected so far to stderr (rendered as in source.h). */
+/* Prints the diagnostics collected so far to stderr (each rendered by witc_diag_render,
+ * newline-separated) and forgets them, so a later call prints only newer ones. */
 void cli_print_diags(cli_input *self);
 
-/* Parses argv against cmd->options with getopt_long, calling on_opt(id, optarg, user) for
- * each; handles --help itself (prints the generated help, returns CLI_OK through *done).
- * Returns the index of the first operand, or -1 on a usage error (already reported). */
-int cli_parse(const cli_command *cmd, int argc, char **argv,
-              bool (*on_opt)(int id, const char *arg, void *user), void *user, bool *done);
+/* ---- output.c ---------------------------------------------------------------------- */
 
-/* Writes `len` bytes to `path` atomically (temp file in the same directory, then
- * rename). Returns 0, or -1 with errno set. */
+/* Writes `len` bytes to `path` atomically: a temporary ".<name>.XXXXXX" in the same
+ * directory, then rename(2); an existing file keeps its mode, a new one gets 0666 less the
+ * umask. Returns 0, or -1 with errno set (the temporary file is removed). */
 int cli_write_file_atomic(const char *path, const void *data, size_t len);
 
-/* The subcommand table (cli.c), terminated by {0}. */
+/* mkdir -p: creates directory `dir` and its missing parents (mode 0777 less the umask).
+ * Returns 0 when `dir` exists as a directory afterwards, else -1 with errno set (ENOTDIR
+ * when it is something else, ENAMETOOLONG beyond 4095 bytes, ENOENT for ""). */
+int cli_make_dirs(const char *dir);
+
+/* ---- cli.c: the command table and everything generated from the option tables -------- */
+
+/* The subcommand table, in --help order, terminated by NULL. */
 extern const cli_command *const cli_commands[];
 
 /* Runs the whole command line (main.c's body): global --help/--version, then dispatch on
@@ -135,7 +145,13 @@ int cli_main(int argc, char **argv);
  * the number of words it took. */
 const cli_command *cli_find(int argc, char **argv, int *words);
 
-/* Prints cmd's generated --help text. */
+/* Prints cmd's generated --help text (usage, summary, one line per option) to `out`. */
 void cli_print_help(const cli_command *cmd, FILE *out);
+
+/* Parses argv against cmd->options with getopt_long, calling on_opt(id, optarg, user) for
+ * each; handles --help itself (prints the generated help, returns CLI_OK through *done).
+ * Returns the index of the first operand, or -1 on a usage error (already reported). */
+int cli_parse(const cli_command *cmd, int argc, char **argv,
+              bool (*on_opt)(int id, const char *arg, void *user), void *user, bool *done);
 
 #endif

@@ -1,38 +1,14 @@
-/* common.c: what the subcommands share: the resolver and --mangling options, loading an
- * input (file, directory, stdin or the bundled package) into a resolved graph, running a
- * back end under an out-of-memory recovery point, printing diagnostics, atomic output
- * files, and the table of bundled WIT packages. */
+/* common.c: the input side the subcommands share: the resolver and --mangling options,
+ * loading an input (file, directory, stdin or the bundled package) into a resolved graph,
+ * running a back end under an out-of-memory recovery point, and printing diagnostics.
+ * Output files are output.c's; the bundled packages' table is bundled.c's. */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../parser/resolve.h"
 #include "bundled.h"
 #include "cli.h"
-
-/* ---- bundled packages ------------------------------------------------------------- */
-
-const cli_bundled *cli_bundled_find(const char *version) {
-  for (const cli_bundled *b = cli_bundled_wit; b->version; b++)
-    if (!version || !strcmp(b->version, version)) return b;
-  return NULL;
-}
-
-const char *cli_bundled_versions(void) {
-  static char list[256];
-  if (list[0]) return list;
-  size_t n = 0;
-  for (const cli_bundled *b = cli_bundled_wit; b->version; b++) {
-    if (b != cli_bundled_wit && !strcmp(b->version, b[-1].version)) continue;
-    int w = snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", b->version);
-    if (w < 0 || (size_t)w >= sizeof list - n) break;
-    n += (size_t)w;
-  }
-  return list;
-}
 
 /* ---- options ---------------------------------------------------------------------- */
 
@@ -245,67 +221,4 @@ void cli_print_diags(cli_input *self) {
   witc_buf_delete(&out);
   /* Printed diagnostics are not printed again by a later call. */
   self->diags.items.len = 0;
-}
-
-/* ---- output files ----------------------------------------------------------------- */
-
-int cli_write_file_atomic(const char *path, const void *data, size_t len) {
-  size_t plen = strlen(path);
-  const char *slash = strrchr(path, '/');
-  size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
-  /* <dir>/.<name>.XXXXXX: same directory, so rename() is atomic. */
-  char *tmp = witc_mem_realloc(NULL, plen + 10);
-  if (!tmp) {
-    errno = ENOMEM;
-    return -1;
-  }
-  memcpy(tmp, path, dlen);
-  tmp[dlen] = '.';
-  memcpy(tmp + dlen + 1, path + dlen, plen - dlen);
-  memcpy(tmp + plen + 1, ".XXXXXX", 8);
-  int fd = mkstemp(tmp);
-  if (fd < 0) goto fail_free;
-
-  /* Keep an existing file's mode; a new file gets 0666 less the umask (mkstemp uses 0600). */
-  struct stat st;
-  mode_t mode;
-  if (stat(path, &st) == 0) {
-    mode = st.st_mode & 07777;
-  } else {
-    mode_t mask = umask(0);
-    umask(mask);
-    mode = 0666 & ~mask;
-  }
-  if (fchmod(fd, mode) != 0) goto fail_close;
-
-  const char *p = data;
-  size_t left = len;
-  while (left) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      goto fail_close;
-    }
-    p += w;
-    left -= (size_t)w;
-  }
-  if (close(fd) != 0) {
-    fd = -1;
-    goto fail_close;
-  }
-  fd = -1;
-  if (rename(tmp, path) != 0) goto fail_close;
-  witc_mem_free(tmp);
-  return 0;
-
-fail_close:;
-  int e = errno;
-  if (fd >= 0) close(fd);
-  unlink(tmp);
-  errno = e;
-fail_free:;
-  int e2 = errno;
-  witc_mem_free(tmp);
-  errno = e2;
-  return -1;
 }

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../codegen/c_gen.h"
 #include "cli.h"
@@ -40,31 +39,6 @@ static bool gen_c_opt(int id, const char *arg, void *user) {
     return true;
   }
   return false;
-}
-
-/* mkdir -p: creates `dir` and its missing parents. Returns 0 or -1 with errno set. */
-static int make_dirs(const char *dir) {
-  char path[4096];
-  size_t n = strlen(dir);
-  if (n == 0 || n >= sizeof path) {
-    errno = n ? ENAMETOOLONG : ENOENT;
-    return -1;
-  }
-  memcpy(path, dir, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (path[i] != '/' && path[i] != '\0') continue;
-    char c = path[i];
-    path[i] = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-    path[i] = c;
-  }
-  struct stat st;
-  if (stat(dir, &st) != 0) return -1;
-  if (!S_ISDIR(st.st_mode)) {
-    errno = ENOTDIR;
-    return -1;
-  }
-  return 0;
 }
 
 static int write_out(const char *dir, const char *base, const char *ext, const witc_buf *b) {
@@ -116,7 +90,7 @@ static int gen_c_run(int argc, char **argv) {
   rc = cli_run_guarded(&in, generate, &(gen_c_job){{a.mangling}, &out});
   if (out.notes.len && !out.notes.error) fputs(out.notes.data, stderr);
   if (rc == CLI_OK) {
-    if (make_dirs(a.out_dir) != 0) {
+    if (cli_make_dirs(a.out_dir) != 0) {
       fprintf(stderr, "error: cannot create directory %s: %s\n", a.out_dir, strerror(errno));
       rc = CLI_USAGE;
     } else {

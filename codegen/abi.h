@@ -23,6 +23,8 @@ typedef enum witc_core { WITC_CORE_I32, WITC_CORE_I64, WITC_CORE_F32, WITC_CORE_
 /* "i32", "i64", "f32", "f64". */
 const char *witc_core_name(witc_core c);
 
+/* A sequence of core value types (a flattening, a signature's params or results); arena
+ * storage. */
 typedef witc_vec(witc_core) witc_core_vec;
 
 /* Size and alignment in bytes (canonical-abi.md §2). */
@@ -30,6 +32,7 @@ typedef struct witc_layout {
   uint32_t size, align;
 } witc_layout;
 
+/* The ABI model of one graph for one pointer size, with a per-type layout cache. */
 typedef struct witc_abi {
   const witc_resolve *resolve;
   witc_arena *arena;
@@ -51,6 +54,7 @@ uint32_t witc_abi_align_to(uint32_t x, uint32_t a);
  * an own handle). Empty records, tuples and flags get size 0 and alignment 1 (they are not
  * valid component types; the callers reject them). Sizes saturate at UINT32_MAX. */
 witc_layout witc_abi_layout(witc_abi *self, witc_type t);
+/* witc_abi_layout(self, t).size and .align. */
 uint32_t witc_abi_size(witc_abi *self, witc_type t);
 uint32_t witc_abi_align(witc_abi *self, witc_type t);
 
@@ -79,6 +83,8 @@ uint32_t witc_abi_case_count(const witc_abi *self, witc_type t);
 /* Payload type of case `i` (WITC_T_NONE when the case has none). */
 witc_type witc_abi_case_type(const witc_abi *self, witc_type t, uint32_t i);
 
+/* How a variant-like value sits in memory (canonical-abi.md §2): the discriminant at 0,
+ * the payload of any case at payload_offset; sizes and offsets in bytes. */
 typedef struct witc_variant_layout {
   uint32_t disc_size;      /* 1, 2 or 4 */
   uint32_t payload_offset; /* align_to(disc_size, max payload alignment) */
@@ -130,6 +136,7 @@ bool witc_abi_has_buffers(witc_abi *self, witc_type t);
 
 /* ---- core names (§8) ------------------------------------------------------------------- */
 
+/* Which spelling of core import/export names (§8) a back end uses. */
 typedef enum witc_mangling {
   WITC_MANGLING_LEGACY,     /* cabi_realloc, cabi_post_*, module#func (the default) */
   WITC_MANGLING_STANDARD32, /* cm32p2 names (component-model proposal #378) */
@@ -155,6 +162,7 @@ const char *witc_abi_export_func(witc_abi *self, witc_mangling m, const witc_wor
 const char *witc_abi_post_return(witc_abi *self, witc_mangling m, const witc_world_key *key,
                                  const witc_function *f);
 
+/* The resource intrinsics a component imports per resource (§7). */
 typedef enum witc_resource_op {
   WITC_RES_DROP, /* [resource-drop]: imported resources (module K) or exported ([export]K) */
   WITC_RES_NEW,  /* [resource-new]: exported resources only */

@@ -9,6 +9,7 @@
 #include "../parser/source.h"
 #include "abi.h"
 
+/* Options of witc_gen_c (NULL there: every default). */
 typedef struct witc_gen_c_opts {
   witc_mangling mangling; /* core names: legacy (default) or standard32 */
 } witc_gen_c_opts;
@@ -24,11 +25,14 @@ typedef struct witc_gen_c_out {
 /* Generates the bindings of world `world` of `r` into *out (initialized here; delete with
  * witc_gen_c_out_delete even on failure). Unsupported items (async functions, future,
  * stream, error-context, empty or over-large types) append an error located at the WIT
- * item to `diags` and return false; nothing partial is meant to be written then. An
- * allocation failure of an output buffer also returns false (with no diagnostic). */
+ * item to `diags` and return false; nothing partial is meant to be written then. Any
+ * allocation failure (arena or output buffer) also returns false, with no diagnostic (those
+ * added by this call are taken back); the arena's own recovery point is left as it was.
+ * A `world` out of range returns false with no diagnostic. */
 bool witc_gen_c(const witc_resolve *r, witc_id world, const witc_gen_c_opts *opts,
                 witc_diags *diags, witc_gen_c_out *out);
 
+/* Frees the three buffers of *out (`base` is the arena's). */
 void witc_gen_c_out_delete(witc_gen_c_out *out);
 
 /* Writes `s` (a WIT name) in snake_case into `out`: '-' becomes '_', letters lower-cased. */

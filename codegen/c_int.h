@@ -11,11 +11,14 @@
 
 #include "c_gen.h"
 
+/* The side a type or function is seen from: an import of the world or (`exports_` names)
+ * an export. Used as an index (cg_iface.key[side]). */
 enum { SIDE_IMPORT = 0, SIDE_EXPORT = 1 };
 
 /* Walk modes of the generated per-type walkers (the .c file's `<base>__walk`). */
 enum { WALK_MEM = 1, WALK_DROP = 2, WALK_END_BORROW = 4, WALK_FORGET = 8 };
 
+/* What kind of C type a ctype is. */
 typedef enum ckind {
   CK_PRIM,     /* bool, integers, floats, char: t.tag says which */
   CK_STRING,
@@ -26,6 +29,8 @@ typedef enum ckind {
   CK_BORROW,
 } ckind;
 
+/* One C type the bindings declare or use: its names, members (by ctype index) and what
+ * its values hold. Entries of cg.types, addressed by 0-based index; strings are arena's. */
 typedef struct ctype {
   ckind kind;
   witc_type t;           /* the WIT type */
@@ -53,11 +58,14 @@ typedef struct ctype {
   const char *own_name, *borrow_name, *prefix, *rsnake;
 } ctype;
 
+/* Per interface id: how the world reaches it on each side (SIDE_* index). */
 typedef struct cg_iface {
   const witc_world_key *key[2]; /* world key when imported / exported, or NULL */
   const char *prefix[2];
 } cg_iface;
 
+/* The state of one witc_gen_c call: the world, the ctype table, the claimed C names and
+ * the output sections (heap buffers, assembled into <world>.h / <world>.c at the end). */
 typedef struct cg {
   const witc_resolve *r;
   const witc_world *w;
@@ -106,6 +114,7 @@ void cg_doc(cg *g, witc_buf *b, witc_str docs, const char *extra, int ind);
 const char *cg_iface_prefix(cg *g, witc_id iface, int side);
 /* The side an item owned by interface `iface` has when seen from context `ctx`. */
 int cg_iface_side(cg *g, witc_id iface, int ctx);
+/* Adds "note: <message>\n" to the notes (once per distinct message). */
 void cg_note(cg *g, const char *fmt, ...) WITC_PRINTF(2, 3);
 
 /* ---- c_types.c ------------------------------------------------------------------------- */
@@ -114,6 +123,7 @@ void cg_note(cg *g, const char *fmt, ...) WITC_PRINTF(2, 3);
 void cg_types_init(cg *g);
 /* The ctype of WIT type `t` seen from `ctx` (SIDE_IMPORT / SIDE_EXPORT). */
 uint32_t cg_type(cg *g, witc_type t, int ctx);
+/* ctype `i` (valid until the next ctype is added). */
 static inline ctype *cg_ct(cg *g, uint32_t i) { return &g->types.items[i]; }
 /* Emits the definition of ctype `i` (and of everything it uses) once. */
 void cg_define(cg *g, uint32_t i);
@@ -135,11 +145,13 @@ const char *cg_ptrsel(cg *g, uint32_t a32, uint32_t a64);
 
 /* C type of a core value ("int32_t", ...). */
 const char *cg_core_ctype(witc_core c);
-/* Emits statements storing the flat values of the value at `expr` (ctype `i`) into slot
- * variables `<slot>K` of the given core types, starting at *k (advanced). */
+/* Emits, at indentation `ind`, statements storing the flat values (§4 order) of the value
+ * at `expr` (ctype `i`) into slot variables `<slot>K`, K from *k on (advanced past them);
+ * slots[K] is slot K's core type (joined for variant payloads), converted to as §4 says. */
 void cg_lower(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *slot,
               const witc_core *slots, uint32_t *k, int ind);
-/* Emits statements setting lvalue `dst` (ctype `i`) from slot variables `<slot>K`. */
+/* The inverse of cg_lower: emits statements setting lvalue `dst` (ctype `i`) from slot
+ * variables `<slot>K` of core types slots[K], K from *k on (advanced). */
 void cg_lift(cg *g, witc_buf *b, uint32_t i, const char *dst, const char *slot,
              const witc_core *slots, uint32_t *k, int ind);
 
@@ -175,7 +187,7 @@ void cg_export_func(cg *g, const witc_world_key *key, const char *prefix, const 
 void cg_import_resource(cg *g, ctype *res);
 void cg_export_resource(cg *g, ctype *res);
 
-/* Indentation helper. */
+/* Writes indentation level `ind` (2 spaces per level). */
 void cg_ind(witc_buf *b, int ind);
 
 #endif

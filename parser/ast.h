@@ -10,6 +10,7 @@
 
 #include "base.h"
 
+/* A type expression (§3.5); defined below. */
 typedef struct ast_type ast_type;
 
 /* An identifier after `%` stripping and kebab-case validation. */
@@ -43,6 +44,7 @@ typedef struct ast_use_path {
   witc_span span;
 } ast_use_path;
 
+/* The gate and id attributes (§3.2). */
 typedef enum ast_attr_kind {
   AST_ATTR_SINCE,       /* @since(version = V) */
   AST_ATTR_UNSTABLE,    /* @unstable(feature = F) */
@@ -50,6 +52,7 @@ typedef enum ast_attr_kind {
   AST_ATTR_EXTERNAL_ID, /* @external-id("...") */
 } ast_attr_kind;
 
+/* One attribute as written (ast.rs Attribute). */
 typedef struct ast_attr {
   ast_attr_kind kind;
   ast_version version; /* since, deprecated */
@@ -58,10 +61,12 @@ typedef struct ast_attr {
   witc_span span;      /* from '@' to ')' */
 } ast_attr;
 
+/* The attributes before an item, in source order. */
 typedef witc_vec(ast_attr) ast_attrs;
 
 /* ---- types ------------------------------------------------------------------------- */
 
+/* The type forms of §3.5: the builtins, then the named and structural forms. */
 typedef enum ast_type_kind {
   AST_TY_BOOL, AST_TY_U8, AST_TY_U16, AST_TY_U32, AST_TY_U64,
   AST_TY_S8, AST_TY_S16, AST_TY_S32, AST_TY_S64,
@@ -101,11 +106,13 @@ struct ast_type {
 
 /* ---- functions --------------------------------------------------------------------- */
 
+/* `name: type` in a parameter list. */
 typedef struct ast_param {
   ast_id name;
   ast_type *type;
 } ast_param;
 
+/* A function signature: `[async] func(params) [-> result]` (§3.3). */
 typedef struct ast_func {
   bool is_async;
   witc_vec(ast_param) params;
@@ -115,18 +122,21 @@ typedef struct ast_func {
 
 /* ---- type definitions -------------------------------------------------------------- */
 
+/* A record field, variant case, enum case or flag, with its docs (§3.4). */
 typedef struct ast_field {
   witc_str docs;
   ast_id name;
   ast_type *type; /* record field type; variant case payload (NULL when none) */
 } ast_field;
 
+/* The members of a resource body (§3.4). */
 typedef enum ast_resource_func_kind {
   AST_RES_CONSTRUCTOR,
   AST_RES_METHOD,
   AST_RES_STATIC,
 } ast_resource_func_kind;
 
+/* One resource member: constructor, method or static function. */
 typedef struct ast_resource_func {
   ast_resource_func_kind kind;
   witc_str docs;
@@ -135,6 +145,7 @@ typedef struct ast_resource_func {
   ast_func func; /* constructor: params and optional `-> T`; is_async false */
 } ast_resource_func;
 
+/* The type definition forms of §3.4. */
 typedef enum ast_typedef_kind {
   AST_TD_ALIAS,    /* type x = T; */
   AST_TD_RECORD,   /* fields */
@@ -144,6 +155,7 @@ typedef enum ast_typedef_kind {
   AST_TD_RESOURCE, /* resource x; or resource x { funcs } */
 } ast_typedef_kind;
 
+/* A type definition in an interface or world (ast.rs TypeDef). */
 typedef struct ast_typedef {
   ast_typedef_kind kind;
   witc_str docs;
@@ -157,6 +169,7 @@ typedef struct ast_typedef {
 
 /* ---- use --------------------------------------------------------------------------- */
 
+/* One name of a `use` list, optionally renamed: `a` or `a as b`. */
 typedef struct ast_use_name {
   ast_id name;
   bool has_as;
@@ -173,12 +186,14 @@ typedef struct ast_use {
 
 /* ---- interfaces -------------------------------------------------------------------- */
 
+/* What an interface body item is (§3.3). */
 typedef enum ast_iface_item_kind {
   AST_II_USE,
   AST_II_TYPEDEF,
   AST_II_FUNC,
 } ast_iface_item_kind;
 
+/* `name: func(...)` in an interface, with its docs and attributes. */
 typedef struct ast_named_func {
   witc_str docs;
   ast_attrs attrs;
@@ -186,6 +201,7 @@ typedef struct ast_named_func {
   ast_func func;
 } ast_named_func;
 
+/* One interface body item (the union member `kind` names). */
 typedef struct ast_iface_item {
   ast_iface_item_kind kind;
   union {
@@ -195,8 +211,10 @@ typedef struct ast_iface_item {
   } u;
 } ast_iface_item;
 
+/* The items of an interface body, in source order. */
 typedef witc_vec(ast_iface_item) ast_iface_items;
 
+/* `interface name { items }` (§3.3). */
 typedef struct ast_interface {
   witc_str docs;
   ast_attrs attrs;
@@ -207,6 +225,7 @@ typedef struct ast_interface {
 
 /* ---- worlds ------------------------------------------------------------------------ */
 
+/* The forms of what follows `import` / `export` in a world (§3.6). */
 typedef enum ast_extern_kind {
   AST_EXTERN_INTERFACE, /* name: interface { items } (inline) */
   AST_EXTERN_PATH,      /* use-path;                           */
@@ -214,6 +233,7 @@ typedef enum ast_extern_kind {
   AST_EXTERN_FUNC,      /* name: func(...);                     */
 } ast_extern_kind;
 
+/* The target of one world import or export. */
 typedef struct ast_extern {
   ast_extern_kind kind;
   ast_id name;           /* INTERFACE, NAMED, FUNC */
@@ -227,6 +247,7 @@ typedef struct ast_include_name {
   ast_id from, to; /* `from as to` */
 } ast_include_name;
 
+/* `include path [with { a as b, ... }];` in a world (§3.6). */
 typedef struct ast_include {
   ast_attrs attrs;
   ast_use_path path;
@@ -234,6 +255,7 @@ typedef struct ast_include {
   witc_span span;
 } ast_include;
 
+/* What a world body item is (§3.6). */
 typedef enum ast_world_item_kind {
   AST_WI_IMPORT,
   AST_WI_EXPORT,
@@ -242,6 +264,7 @@ typedef enum ast_world_item_kind {
   AST_WI_INCLUDE,
 } ast_world_item_kind;
 
+/* One world body item (the union member `kind` names). */
 typedef struct ast_world_item {
   ast_world_item_kind kind;
   witc_str docs;   /* IMPORT, EXPORT (typedefs keep their docs in the typedef) */
@@ -254,6 +277,7 @@ typedef struct ast_world_item {
   } u;
 } ast_world_item;
 
+/* `world name { items }` (§3.6). */
 typedef struct ast_world {
   witc_str docs;
   ast_attrs attrs;
@@ -275,6 +299,7 @@ typedef struct ast_toplevel_use {
   ast_attrs attrs;
 } ast_toplevel_use;
 
+/* What a top-level item (of a file or a nested package) is (§3.1). */
 typedef enum ast_item_kind {
   AST_ITEM_INTERFACE,
   AST_ITEM_WORLD,
@@ -284,8 +309,10 @@ typedef enum ast_item_kind {
                      * resolver */
 } ast_item_kind;
 
+/* `package ns:name { items }` inside a file (§3.1); defined below. */
 typedef struct ast_nested_package ast_nested_package;
 
+/* One top-level item (the union member `kind` names). */
 typedef struct ast_item {
   ast_item_kind kind;
   union {
@@ -296,6 +323,7 @@ typedef struct ast_item {
   } u;
 } ast_item;
 
+/* Top-level items in source order. */
 typedef witc_vec(ast_item) ast_items;
 
 struct ast_nested_package {

@@ -12,6 +12,7 @@
 
 #include "base.h"
 
+/* Token kinds (wit-parser's lex.rs Token). */
 typedef enum lex_kind {
   LEX_EOF,
   LEX_ERROR, /* lexing failed: see lex_state.err */

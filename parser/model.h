@@ -17,6 +17,8 @@
 #include "base.h"
 #include "source.h"
 
+/* A 0-based index into one of the graph's arenas (which one, the field says);
+ * WITC_ID_NONE for "none". */
 typedef uint32_t witc_id;
 #define WITC_ID_NONE UINT32_MAX
 
@@ -47,8 +49,11 @@ void witc_package_name_format(const witc_package_name *n, witc_buf *out);
 const char *witc_package_name_str(witc_arena *a, const witc_package_name *n);
 /* Order used to sort packages: namespace, name, then version (none first). */
 int witc_package_name_cmp(const witc_package_name *a, const witc_package_name *b);
+/* Same namespace, name and version text (or both without a version). */
 bool witc_package_name_eq(const witc_package_name *a, const witc_package_name *b);
 
+/* A feature gate (wit-parser's Stability; wit-language.md's @since / @unstable /
+ * @deprecated attributes). */
 typedef enum witc_stability_kind {
   WITC_STAB_UNKNOWN,  /* no gate */
   WITC_STAB_STABLE,   /* @since(version = since) */
@@ -85,6 +90,7 @@ typedef struct witc_type {
 static inline witc_type witc_type_none(void) { return (witc_type){WITC_T_NONE, WITC_ID_NONE}; }
 static inline witc_type witc_type_prim(witc_type_tag t) { return (witc_type){t, WITC_ID_NONE}; }
 static inline witc_type witc_type_id(witc_id id) { return (witc_type){WITC_T_ID, id}; }
+/* Same builtin, or the same type definition id (no alias following). */
 static inline bool witc_type_eq(witc_type a, witc_type b) {
   return a.tag == b.tag && (a.tag != WITC_T_ID || a.id == b.id);
 }
@@ -118,6 +124,8 @@ typedef struct witc_field {
   witc_span span; /* the name */
 } witc_field;
 
+/* Where a type definition is declared (TypeOwner): an interface or world id, or nowhere
+ * (anonymous types). */
 typedef enum witc_owner_kind { WITC_OWNER_NONE, WITC_OWNER_INTERFACE, WITC_OWNER_WORLD } witc_owner_kind;
 
 typedef struct witc_owner {
@@ -125,6 +133,7 @@ typedef struct witc_owner {
   witc_id id;
 } witc_owner;
 
+/* A type definition (TypeDef): named or anonymous, the payload in `u` per `kind`. */
 typedef struct witc_typedef {
   witc_str name; /* absent for anonymous types */
   witc_typedef_kind kind;
@@ -156,6 +165,7 @@ typedef struct witc_typedef {
 
 /* ---- functions --------------------------------------------------------------------- */
 
+/* FunctionKind: the resource member kinds (and async variants) carry `resource`. */
 typedef enum witc_func_kind {
   WITC_FUNC_FREESTANDING,
   WITC_FUNC_ASYNC_FREESTANDING,
@@ -166,12 +176,14 @@ typedef enum witc_func_kind {
   WITC_FUNC_CONSTRUCTOR,
 } witc_func_kind;
 
+/* One named parameter of a function. */
 typedef struct witc_param {
   witc_str name;
   witc_type type;
   witc_span span;
 } witc_param;
 
+/* A function (Function): of an interface, a world item, or a resource member. */
 typedef struct witc_function {
   witc_str name;     /* "f", "[constructor]r", "[method]r.m", "[static]r.s" */
   witc_func_kind kind;
@@ -192,6 +204,7 @@ typedef struct witc_named_id {
   witc_id id;
 } witc_named_id;
 
+/* An interface (Interface): named, or inline in a world (name absent). */
 typedef struct witc_interface {
   witc_str name;                      /* absent for inline interfaces in worlds */
   witc_vec(witc_named_id) types;      /* name -> type id, in the reference's order */
@@ -214,12 +227,14 @@ typedef struct witc_world_key {
   witc_id iface;
 } witc_world_key;
 
+/* What a world import/export is (WorldItem). */
 typedef enum witc_world_item_kind {
   WITC_WI_INTERFACE,
   WITC_WI_FUNCTION,
   WITC_WI_TYPE,
 } witc_world_item_kind;
 
+/* One world import/export (WorldItem). */
 typedef struct witc_world_item {
   witc_world_item_kind kind;
   witc_id id;                /* INTERFACE: interface id; TYPE: type id */
@@ -230,11 +245,13 @@ typedef struct witc_world_item {
   witc_span span;
 } witc_world_item;
 
+/* An import/export of a world: its key and item (one IndexMap entry). */
 typedef struct witc_world_entry {
   witc_world_key key;
   witc_world_item item;
 } witc_world_entry;
 
+/* `from as to` of an include's `with { ... }`. */
 typedef struct witc_include_name {
   witc_str from, to;
   witc_span span;
@@ -248,6 +265,7 @@ typedef struct witc_world_include {
   witc_span span;
 } witc_world_include;
 
+/* A world (World): imports and exports in the reference's (elaborated) order. */
 typedef struct witc_world {
   witc_str name;
   witc_vec(witc_world_entry) imports;
@@ -261,6 +279,7 @@ typedef struct witc_world {
 
 /* ---- packages ---------------------------------------------------------------------- */
 
+/* A package (Package): its name and its named interfaces and worlds. */
 typedef struct witc_package {
   witc_package_name name;
   witc_str docs;
@@ -281,17 +300,21 @@ typedef struct witc_foreign_item {
   witc_span span;                       /* first reference */
 } witc_foreign_item;
 
+/* A package referenced from outside, with the items used from it. */
 typedef struct witc_foreign_dep {
   witc_package_name name;
   witc_span span; /* first reference to the package */
   witc_vec(witc_foreign_item) items;
 } witc_foreign_dep;
 
+/* A type id with the span that referenced it. */
 typedef struct witc_type_span {
   witc_id type;
   witc_span span;
 } witc_type_span;
 
+/* One package before cross-package resolution (UnresolvedPackage): ids index its own
+ * arenas, foreign items are placeholders listed in foreign_deps. */
 typedef struct witc_unresolved_package {
   witc_package_name name;
   witc_str docs;
@@ -316,6 +339,8 @@ typedef struct witc_unresolved_group {
 
 /* ---- the resolved graph ------------------------------------------------------------ */
 
+/* The resolved graph (Resolve): every package loaded into one compilation, ids indexing
+ * these arenas (the order is the reference's; see the file comment). */
 typedef struct witc_resolve {
   witc_arena *arena;
   witc_source_map *sources;
@@ -332,6 +357,7 @@ typedef struct witc_resolve {
 void witc_resolve_init(witc_resolve *self, witc_arena *arena, witc_source_map *sources);
 /* Enables one feature (`--features a,b` splits on ',' before calling this). */
 void witc_resolve_enable_feature(witc_resolve *self, witc_str feature);
+/* True when all_features is set or `feature` was enabled. */
 bool witc_resolve_feature_enabled(const witc_resolve *self, witc_str feature);
 
 /* Looks up a type by name in an interface: its id, or WITC_ID_NONE. */

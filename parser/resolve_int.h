@@ -11,6 +11,7 @@
 
 /* ---- u32 -> u32 hash map (open addressing, arena-backed) ----------------------------- */
 
+/* Keys are arbitrary u32 ids except UINT32_MAX; the zeroed struct is an empty map. */
 typedef struct rs_u32map {
   uint32_t *slots; /* key/value pairs; key UINT32_MAX marks an empty slot */
   uint32_t cap, len;
@@ -23,19 +24,21 @@ void rs_u32map_put(rs_u32map *self, witc_arena *a, uint32_t key, uint32_t val);
 
 /* ---- arena string builder (no heap buffer to leak when the arena longjmps on OOM) ---- */
 
+/* Text growing in arena `a` (the zeroed struct with `a` set is empty). */
 typedef struct rs_sb {
   witc_arena *a;
   char *p;
   size_t len, cap;
 } rs_sb;
 
-/* Appends printf-formatted text. */
+/* Appends printf-formatted text (may longjmp on out of memory, like any arena use). */
 void rs_sb_printf(rs_sb *sb, const char *fmt, ...) WITC_PRINTF(2, 3);
 /* The text so far (NUL-terminated, "" when empty). */
 const char *rs_sb_str(const rs_sb *sb);
 
 /* ---- one push ----------------------------------------------------------------------- */
 
+/* The state of one push (see the file comment). */
 typedef struct rs_ctx {
   witc_resolve *r;
   witc_diags *diags;
@@ -48,6 +51,7 @@ bool rs_error(rs_ctx *cx, witc_span span, const char *fmt, ...) WITC_PRINTF(3, 4
 
 /* ---- one package append (Remap) -------------------------------------------------------- */
 
+/* The state of appending one unresolved package `u` as package `pkgid` (Remap::append). */
 typedef struct rs_remap {
   rs_ctx *cx;
   const witc_unresolved_package *u;
@@ -64,7 +68,9 @@ int rs_include_stability(rs_remap *rm, const witc_stability *s, witc_span span);
 /* Maps an unresolved world id (reports the gated-out error at `span`). */
 bool rs_map_world(rs_remap *rm, witc_id *id, witc_span span);
 
-/* Type and stability helpers shared with the elaboration. */
+/* Type and stability helpers shared with the elaboration. Owners are equal when of the same
+ * kind and (unless NONE) the same id; stabilities when of the same kind with equal
+ * versions or feature and the same @deprecated (Stability's PartialEq). */
 bool rs_owner_eq(witc_owner a, witc_owner b);
 bool rs_stability_eq(const witc_stability *a, const witc_stability *b);
 /* Rust's Debug rendering of a Stability (used by "mismatch in stability" messages). */
@@ -82,13 +88,15 @@ bool rs_typedef_next_child(const witc_typedef *td, uint32_t *cursor, witc_id *ou
 /* ---- elaborate.c --------------------------------------------------------------------- */
 
 /* Applies the world's includes, checks case-insensitive name clashes, then elaborates
- * it (implicit imports, export consistency, canonical order). */
+ * it (implicit imports, export consistency, canonical order). Returns false after
+ * reporting the first error through rm->cx. */
 bool rs_finish_world(rs_remap *rm, witc_id world);
 
 /* ---- resolve.c entry used by fs.c ------------------------------------------------------ */
 
 /* wit-parser's sort_unresolved_packages: `main` plus `deps` (ndeps groups) are checked for
- * duplicates, ordered by the package DFS and appended. Returns the main package id. */
+ * duplicates, ordered by the package DFS and appended. Returns the main package id, or
+ * WITC_ID_NONE after reporting the first error through `cx`. */
 witc_id rs_push_groups(rs_ctx *cx, witc_unresolved_group *main, witc_unresolved_group *deps,
                        uint32_t ndeps);
 

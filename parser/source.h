@@ -9,6 +9,7 @@
 
 #include "base.h"
 
+/* One loaded file (an entry of witc_source_map.files, index = the file index). */
 typedef struct witc_source_file {
   const char *path;    /* as the user gave it (used verbatim in messages), NUL-terminated */
   const char *text;    /* contents plus the appended '\n'; not NUL-terminated necessarily */
@@ -20,12 +21,14 @@ typedef struct witc_source_file {
   size_t unmap_len;
 } witc_source_file;
 
+/* Every file of a compilation, in increasing `base` order; text and tables in `arena`. */
 typedef struct witc_source_map {
   witc_arena *arena;
   witc_vec(witc_source_file) files;
   uint32_t next_base; /* global offset the next file gets */
 } witc_source_map;
 
+/* An empty map whose files will be stored in `arena` (which must outlive it). */
 void witc_source_map_init(witc_source_map *self, witc_arena *arena);
 /* Unmaps any mmap'ed files (arena-owned text is freed with the arena). */
 void witc_source_map_delete(witc_source_map *self);
@@ -54,11 +57,13 @@ const witc_source_file *witc_source_map_file(const witc_source_map *self, uint32
 bool witc_source_map_locate(witc_source_map *self, uint32_t off, const witc_source_file **file,
                             uint32_t *line, uint32_t *col);
 
-/* Text of span `sp` (a slice of the file text). */
+/* Text of span `sp`: a slice of the file text holding sp.start, clipped at that file's
+ * end; WITC_STR_NONE for WITC_SPAN_NONE, a reversed span or an offset in no file. */
 witc_str witc_source_map_text(const witc_source_map *self, witc_span sp);
 
 /* ---- diagnostics -------------------------------------------------------------------- */
 
+/* How serious a diagnostic is (only errors are produced so far). */
 typedef enum witc_severity { WITC_SEV_ERROR, WITC_SEV_WARNING, WITC_SEV_INFO } witc_severity;
 
 /* One diagnostic. `message` is the reference's text (it may contain '\n' for the
@@ -74,15 +79,19 @@ typedef struct witc_diag {
   witc_span span;
 } witc_diag;
 
-/* The diagnostic sink: the library never prints; it appends here. */
+/* The diagnostic sink: the library never prints; it appends here. `errors` counts the
+ * WITC_SEV_ERROR items ever added (printing and forgetting items leaves it). Messages
+ * live in `arena`. */
 typedef struct witc_diags {
   witc_arena *arena;
   witc_vec(witc_diag) items;
   uint32_t errors;
 } witc_diags;
 
+/* An empty sink whose messages go into `arena`. */
 void witc_diags_init(witc_diags *self, witc_arena *arena);
-/* Appends an error with a printf-formatted message (copied into the arena). */
+/* Appends an error at `span` (may be WITC_SPAN_NONE) with a printf-formatted message
+ * (copied into the arena), with no context, and counts it in `errors`. */
 void witc_diags_error(witc_diags *self, witc_span span, const char *fmt, ...) WITC_PRINTF(3, 4);
 
 /* Renders `d` the way the wasm-tools CLI does (docs/wit-language.md §8.3 with the CLI's

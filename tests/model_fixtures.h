@@ -8,7 +8,8 @@
  * type map or their world's imports. Ids are 0-based indices into R's arenas, returned as
  * the resolver numbers them (creation order). Everything is allocated in `arena`; a test
  * never frees. Functions are `static inline` so a file may use only some of them. Spans
- * are WITC_SPAN_NONE: nothing here comes from a source file. */
+ * are WITC_SPAN_NONE: nothing here comes from a source file. Models that more than one
+ * back end is checked on are built here too (model_resources1). */
 #ifndef WITC_TESTS_MODEL_FIXTURES_H
 #define WITC_TESTS_MODEL_FIXTURES_H
 
@@ -195,6 +196,24 @@ static inline witc_world_entry func_entry(witc_function f) {
   e.item.func = f;
   e.item.span = WITC_SPAN_NONE;
   return e;
+}
+
+/* ---- shared models -------------------------------------------------------------------- */
+
+/* The model of resources1.wit of the conformance corpus (wit-parser's tests/ui), as the
+ * resolver builds it: resource r1 (type 0), borrow<r1> (1), own<r1> (2); functions
+ * t1(a: borrow<r1>), t2(a: r1), t3(a: r1), [method]r1.f1(self: borrow<r1>). Returns the
+ * package id. */
+static inline witc_id model_resources1(void) {
+  witc_id pkg = add_package("foo", "resources1", NULL);
+  witc_id i = add_interface("resources1", pkg);
+  witc_id r1 = add_type("r1", WITC_TD_RESOURCE, WITC_OWNER_INTERFACE, i);
+  witc_id b = handle(true, r1), o = handle(false, r1);
+  add_param(add_func(i, func("t1", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(b));
+  add_param(add_func(i, func("t2", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
+  add_param(add_func(i, func("t3", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
+  add_param(add_func(i, func("[method]r1.f1", WITC_FUNC_METHOD, r1)), "self", ID(b));
+  return pkg;
 }
 
 #endif

@@ -49,21 +49,26 @@ static witc_id fields_of(witc_typedef_kind k, const char *name, int n, const wit
     add_field(id, witc_arena_printf(&arena, "f%d", i), types ? types[i] : NONE, NULL);
   return id;
 }
-static witc_id record_of(int n, ...) {
+/* fields_of with the `n` (at most 64) field types taken from `ap`. */
+static witc_id fields_va(witc_typedef_kind k, const char *name, int n, va_list ap) {
   witc_type ts[64];
+  for (int i = 0; i < n; i++) ts[i] = va_arg(ap, witc_type);
+  return fields_of(k, name, n, ts);
+}
+/* record r { f0: T0, ... } / variant v { f0(T0), ... } of the given field types. */
+static witc_id record_of(int n, ...) {
   va_list ap;
   va_start(ap, n);
-  for (int i = 0; i < n; i++) ts[i] = va_arg(ap, witc_type);
+  witc_id id = fields_va(WITC_TD_RECORD, "r", n, ap);
   va_end(ap);
-  return fields_of(WITC_TD_RECORD, "r", n, ts);
+  return id;
 }
 static witc_id variant_of(int n, ...) {
-  witc_type ts[64];
   va_list ap;
   va_start(ap, n);
-  for (int i = 0; i < n; i++) ts[i] = va_arg(ap, witc_type);
+  witc_id id = fields_va(WITC_TD_VARIANT, "v", n, ap);
   va_end(ap);
-  return fields_of(WITC_TD_VARIANT, "v", n, ts);
+  return id;
 }
 
 /* ---- the ABI under test --------------------------------------------------------------- */

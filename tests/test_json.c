@@ -38,14 +38,7 @@ Test(json, string_escapes) {
 
 /* resources1.wit of the corpus (resolve-json.md §4), byte for byte. */
 Test(json, resources1) {
-  witc_id pkg = add_package("foo", "resources1", NULL);
-  witc_id i = add_interface("resources1", pkg);
-  witc_id r1 = add_type("r1", WITC_TD_RESOURCE, WITC_OWNER_INTERFACE, i);
-  witc_id b = handle(true, r1), o = handle(false, r1);
-  add_param(add_func(i, func("t1", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(b));
-  add_param(add_func(i, func("t2", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
-  add_param(add_func(i, func("t3", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
-  add_param(add_func(i, func("[method]r1.f1", WITC_FUNC_METHOD, r1)), "self", ID(b));
+  model_resources1();
   const char *want =
       "{\n"
       "  \"worlds\": [],\n"

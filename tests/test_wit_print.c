@@ -27,14 +27,7 @@ Test(wit_print, empty_package) {
 /* resources1.wit: resource members move into the resource, before the functions; a bare
  * own<r> prints as `r`. */
 Test(wit_print, resources1) {
-  witc_id pkg = add_package("foo", "resources1", NULL);
-  witc_id i = add_interface("resources1", pkg);
-  witc_id r1 = add_type("r1", WITC_TD_RESOURCE, WITC_OWNER_INTERFACE, i);
-  witc_id b = handle(true, r1), o = handle(false, r1);
-  add_param(add_func(i, func("t1", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(b));
-  add_param(add_func(i, func("t2", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
-  add_param(add_func(i, func("t3", WITC_FUNC_FREESTANDING, WITC_ID_NONE)), "a", ID(o));
-  add_param(add_func(i, func("[method]r1.f1", WITC_FUNC_METHOD, r1)), "self", ID(b));
+  witc_id pkg = model_resources1();
   cr_assert_str_eq(print(pkg), "package foo:resources1;\n"
                                "\n"
                                "interface resources1 {\n"
