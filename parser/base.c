@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 /* ---- allocation hook ---------------------------------------------------------------- */
 
 static void *default_realloc(void *ptr, size_t size, void *user) {
@@ -32,27 +37,60 @@ void witc_mem_free(void *ptr) {
 
 /* ---- arena -------------------------------------------------------------------------- */
 
+/* Chunks come from one of two places:
+ *  - the system, when the default hook is in place and no test chunk size is set: anonymous
+ *    mappings growing geometrically from MAP_FIRST to MAP_MAX bytes. Those from HUGE_PAGE
+ *    bytes up are 2 MiB-aligned and marked MADV_HUGEPAGE (decisions.md, issue 09: touching
+ *    fresh memory costs ~12 us per 4 KiB fault on these machines, ten times less with
+ *    transparent huge pages; the kernel offers them in `madvise` mode). A mapping is never
+ *    reused, so its pages are still the kernel's zero pages when handed out: no memset.
+ *    Untouched tails cost address space only, not memory.
+ *  - the hook otherwise (tests injecting failures): blocks of arena_chunk bytes, 1 MiB by
+ *    default, each a hook call; memory is zeroed per allocation.
+ * Oversized requests (over a quarter of the chunk size) get a chunk of their own. */
 struct witc_arena_chunk {
   witc_arena_chunk *prev;
-  size_t size;
+  size_t size;   /* usable bytes in data */
+  size_t mapped; /* 0: a block from the hook; else the length of the mapping holding it */
   _Alignas(16) char data[];
 };
 
-/* Large chunks keep the number of page-touching mallocs low (see decisions.md on the cost
- * of page faults); oversized requests get a chunk of their own. */
 enum { ARENA_CHUNK = 1 << 20 };
+#define MAP_FIRST ((size_t)1 << 20)
+#define MAP_MAX ((size_t)64 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
-static size_t arena_chunk = ARENA_CHUNK;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+#define WITC_ARENA_MMAP 1
+#else
+#define WITC_ARENA_MMAP 0
+#endif
 
-void witc_arena_set_chunk_size(size_t size) { arena_chunk = size ? size : ARENA_CHUNK; }
+static size_t arena_chunk; /* 0: the production policy above; else the hook, this size */
+
+#if WITC_ARENA_MMAP
+static bool hook_is_default(void) { return mem_hook == default_realloc; }
+#endif
+
+void witc_arena_set_chunk_size(size_t size) { arena_chunk = size; }
 
 void witc_arena_init(witc_arena *self) { memset(self, 0, sizeof *self); }
+
+static void chunk_free(witc_arena_chunk *c) {
+#if WITC_ARENA_MMAP
+  if (c->mapped) {
+    munmap(c, c->mapped);
+    return;
+  }
+#endif
+  witc_mem_free(c);
+}
 
 void witc_arena_delete(witc_arena *self) {
   witc_arena_chunk *c = self->chunk;
   while (c) {
     witc_arena_chunk *prev = c->prev;
-    witc_mem_free(c);
+    chunk_free(c);
     c = prev;
   }
   self->chunk = NULL;
@@ -65,31 +103,89 @@ static void *arena_fail(witc_arena *self) {
   return NULL;
 }
 
+#if WITC_ARENA_MMAP
+/* A fresh anonymous mapping for a chunk of at least `want` usable bytes (its size recorded
+ * in c->size), or NULL. */
+static witc_arena_chunk *chunk_map(size_t want) {
+  size_t head = offsetof(witc_arena_chunk, data);
+  if (want > SIZE_MAX / 2 - head - HUGE_PAGE) return NULL;
+  size_t len = head + want;
+  bool huge = len >= HUGE_PAGE;
+  long page = sysconf(_SC_PAGESIZE);
+  size_t align = huge ? HUGE_PAGE : (size_t)(page > 0 ? page : 4096);
+  len = (len + align - 1) & ~(align - 1);
+  size_t span = huge ? len + HUGE_PAGE : len;
+  char *base = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return NULL;
+  char *start = base;
+  if (huge) { /* trim to a 2 MiB-aligned range so every page of it can be a huge page */
+    start = (char *)(((uintptr_t)base + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (start > base) munmap(base, (size_t)(start - base));
+    if (base + span > start + len) munmap(start + len, (size_t)(base + span - (start + len)));
+#ifdef MADV_HUGEPAGE
+    madvise(start, len, MADV_HUGEPAGE); /* a hint: without THP the pages stay small */
+#endif
+  }
+  witc_arena_chunk *c = (witc_arena_chunk *)start;
+  c->size = len - head;
+  c->mapped = len;
+  return c;
+}
+#endif
+
+/* A new chunk able to hold `size` bytes (a multiple of 16), counted in total; NULL when
+ * neither the system nor the hook can supply it. */
+static witc_arena_chunk *chunk_new(witc_arena *self, size_t size, bool *own) {
+  witc_arena_chunk *c;
+#if WITC_ARENA_MMAP
+  if (!arena_chunk && hook_is_default()) {
+    /* mapping sizes 1, 2, 4, ... MAP_MAX MiB (chunk header included, so from 2 MiB on a
+     * chunk is a whole number of huge pages) */
+    size_t head = offsetof(witc_arena_chunk, data);
+    size_t next = self->chunk && self->chunk->mapped ? self->chunk->mapped * 2 : MAP_FIRST;
+    if (next > MAP_MAX) next = MAP_MAX;
+    *own = self->chunk && size > (next - head) / 4;
+    c = chunk_map(*own || size > next - head ? size : next - head);
+    if (!c) return NULL;
+    self->total += c->size;
+    return c;
+  }
+#endif
+  size_t chunk = arena_chunk ? arena_chunk : ARENA_CHUNK;
+  size_t want = size > chunk / 4 ? size : chunk;
+  *own = want != chunk && self->chunk;
+  if (want > SIZE_MAX - sizeof(witc_arena_chunk)) return NULL;
+  c = witc_mem_realloc(NULL, sizeof(witc_arena_chunk) + want);
+  if (!c) return NULL;
+  c->size = want;
+  c->mapped = 0;
+  self->total += want;
+  return c;
+}
+
 void *witc_arena_alloc(witc_arena *self, size_t size) {
+  if (size > SIZE_MAX / 2) return arena_fail(self);
   size = (size + 15) & ~(size_t)15;
   if (size == 0) size = 16;
-  if ((size_t)(self->end - self->cur) < size || !self->cur) {
-    size_t want = size > arena_chunk / 4 ? size : arena_chunk;
-    if (want > SIZE_MAX - sizeof(witc_arena_chunk)) return arena_fail(self);
-    witc_arena_chunk *c = witc_mem_realloc(NULL, sizeof(witc_arena_chunk) + want);
+  if (!self->cur || (size_t)(self->end - self->cur) < size) {
+    bool own;
+    witc_arena_chunk *c = chunk_new(self, size, &own);
     if (!c) return arena_fail(self);
-    c->size = want;
-    self->total += want;
-    if (want != arena_chunk && self->chunk) {
+    if (own) {
       /* Keep bumping in the current chunk: link the big one behind it. */
       c->prev = self->chunk->prev;
       self->chunk->prev = c;
-      memset(c->data, 0, size);
+      if (!c->mapped) memset(c->data, 0, size);
       return c->data;
     }
     c->prev = self->chunk;
     self->chunk = c;
     self->cur = c->data;
-    self->end = c->data + want;
+    self->end = c->data + c->size;
   }
   void *p = self->cur;
   self->cur += size;
-  memset(p, 0, size);
+  if (!self->chunk->mapped) memset(p, 0, size);
   return p;
 }
 
@@ -125,6 +221,19 @@ void witc_vec_grow_(witc_arena *a, void **items, uint32_t *cap, uint32_t len, si
                     uint32_t need) {
   uint32_t ncap = *cap ? *cap : 4;
   while (ncap < need) ncap *= 2;
+  /* The newest block of the current chunk grows in place (no copy, no dead old block).
+   * Like the copy below, every element from `len` on reads as zero afterwards. */
+  size_t old_bytes = ((size_t)*cap * elem + 15) & ~(size_t)15;
+  size_t new_bytes = ((size_t)ncap * elem + 15) & ~(size_t)15;
+  char *old = *items;
+  if (old && a->chunk && old >= a->chunk->data && old + old_bytes == a->cur &&
+      new_bytes - old_bytes <= (size_t)(a->end - a->cur)) {
+    memset(old + (size_t)len * elem, 0, old_bytes - (size_t)len * elem);
+    if (!a->chunk->mapped) memset(a->cur, 0, new_bytes - old_bytes);
+    a->cur += new_bytes - old_bytes;
+    *cap = ncap;
+    return;
+  }
   void *p = witc_arena_alloc(a, (size_t)ncap * elem);
   if (!p) return; /* only reachable without an oom handler; caller would crash anyway */
   if (len) memcpy(p, *items, (size_t)len * elem);

@@ -13,11 +13,16 @@
  * body) without reporting anything else. That loop then resynchronises (recover()) and
  * goes on, so later, independent syntax errors of the file are reported too. The first
  * error is thus exactly the one the reference reports; what comes after is witc's own.
- * Recovery is conservative: it stops at the next item boundary only (a ';' or a closed
- * body at the block's own brace depth, or one of the block's item keywords first on its
- * line), suppresses an error at or before the previous one, caps the errors per file, and
- * stops the file on "package nesting too deep". Each step consumes a token or hands over
- * to an enclosing block, so it always terminates.
+ * Recovery is conservative (errors after the first must be real, not cascades): it stops
+ * only at an item boundary (a ';' or a closed body at the block's own brace depth, or one
+ * of the block's item keywords first on its line and followed by a name); at the file's
+ * top level only at a top-level keyword. An item keyword of an enclosing block, at or left
+ * of the block's own keyword's column, means a missing '}' (the block is left). After an
+ * error, an error at or before the previous one, on its line or at the end of the file is
+ * dropped, lexical errors in skipped text are not reported, and stray text at the top
+ * level is skipped quietly. At most MAX_ERRORS per file; "package nesting too deep" stops
+ * the file. Each step consumes a token or hands over to an enclosing block, so recovery
+ * always terminates; it is iterative (no recursion beyond the grammar's own).
  *
  * Spans: ast_type.span is wit-parser's Type::span() (the keyword of a constructor type,
  * the name of a named type, the resource name of own/borrow); item spans run from the
@@ -152,13 +157,17 @@ static void stk_finish(parser *p, uint32_t mark, size_t elem, void **items, uint
 static bool fail_span(parser *p, uint32_t start, uint32_t end, const char *fmt, ...)
     WITC_PRINTF(4, 5);
 
-/* Records an error (local offsets) unless the parse is already unwinding from one, or it
- * is at or before the last error reported (a cascade of a recovery); always returns false.
- * Past MAX_ERRORS it adds a note instead and stops the file. */
+/* Records an error (local offsets) unless the parse is already unwinding from one;
+ * always returns false. After a first error, an error that is likely a cascade of the
+ * recovery is dropped: one at or before the last error reported, on the same line, or at
+ * the end of the file (where skipped braces leave blocks open). Past MAX_ERRORS it adds a
+ * note instead and stops the file. */
 static bool fail_span(parser *p, uint32_t start, uint32_t end, const char *fmt, ...) {
   if (p->failed) return false;
   p->failed = true;
-  if (p->nerrors && start <= p->last_err) return false;
+  if (p->nerrors && (start <= p->last_err || start >= p->lex.len ||
+                     !memchr(p->text + p->last_err, '\n', start - p->last_err)))
+    return false;
   if (p->nerrors == MAX_ERRORS) {
     p->fatal = true;
     witc_diag note = {WITC_SEV_INFO, NULL, "too many errors; stopping", "",
@@ -263,6 +272,18 @@ static bool block_starts(block_kind b, lex_kind k) {
   return false;
 }
 
+/* The item keywords of a block that no body inside one of its items can hold (a record,
+ * an interface inside a file or a world). */
+static bool deep_start(block_kind b, lex_kind k) {
+  switch (b) {
+  case BK_TOP: return k == LEX_KW_INTERFACE || k == LEX_KW_WORLD || k == LEX_KW_PACKAGE;
+  case BK_WORLD: return k == LEX_KW_IMPORT || k == LEX_KW_EXPORT || k == LEX_KW_INCLUDE;
+  case BK_IFACE:
+  case BK_RESOURCE: return block_starts(b, k);
+  }
+  return false;
+}
+
 /* Whether `k` starts an item of a block enclosing `b`. */
 static bool outer_starts(const block *b, lex_kind k) {
   for (const block *o = b->outer; o; o = o->outer)
@@ -284,15 +305,56 @@ static bool at_line_start(const parser *p, const lex_token *t) {
 }
 
 /* Whether the token after the lookahead keyword `k` is what an item starting with `k`
- * needs next: a name, or '(' after `constructor` (a keyword used as a field or parameter
- * name is then no item start). Lexes a copy of the lexer: nothing is consumed or
- * reported. */
+ * needs next, on the same line: a name, or '(' after `constructor` (a keyword used as a
+ * field or parameter name is then no item start). Lexes a copy of the lexer: nothing is
+ * consumed or reported. */
 static bool item_follows(const parser *p, lex_kind k) {
   lex_state copy = p->lex;
   lex_token t;
   lex_kind next = lex_next(&copy, &t);
+  if (next == LEX_ERROR || memchr(p->text + t.trivia, '\n', t.start - t.trivia)) return false;
   if (k == LEX_KW_CONSTRUCTOR) return next == LEX_LPAREN;
   return next == LEX_ID || next == LEX_EXPLICIT_ID;
+}
+
+/* Leaves block `b` for an enclosing one (which then sees `passing`). */
+static bool leave_block(parser *p, const block *b) {
+  p->braces = b->outer ? b->outer->base : 0;
+  p->failed = true;
+  p->passing = true;
+  return false;
+}
+
+/* Whether the lookahead `t` (keyword `k`) starts an item of a block enclosing `b`, first
+ * on its line, at or left of the column of `b`'s keyword: `b` lacks its '}'. */
+static bool closes_block(parser *p, block *b, lex_kind k, const lex_token *t) {
+  if (!b->braced || block_starts(b->kind, k) || !outer_starts(b, k) || !at_line_start(p, t) ||
+      !item_follows(p, k))
+    return false;
+  if (!b->col) b->col = column_of(p, b->kw);
+  return column_of(p, t->start) <= b->col;
+}
+
+/* After an error, the checks a block loop makes before an item: a '}' first on its line
+ * right of the column of the block's keyword most likely closes a body whose '{' was lost
+ * (it is skipped: returns true to go on); an item of an enclosing block (closes_block)
+ * means this block's '}' is missing (it is left quietly: returns false with `failed` and
+ * `passing` set). */
+static bool after_error_checks(parser *p, block *b, bool *skip) {
+  *skip = false;
+  lex_kind k = peek(p);
+  if (k == LEX_ERROR) return true;
+  if (k == LEX_RBRACE && b->braced && at_line_start(p, &p->tok)) {
+    if (!b->col) b->col = column_of(p, b->kw);
+    if (column_of(p, p->tok.start) > b->col) {
+      take(p);
+      p->braces = b->base; /* it closes nothing that was counted */
+      *skip = true;
+    }
+    return true;
+  }
+  if (k >= LEX_KW_AS && closes_block(p, b, k, &p->tok)) return leave_block(p, b);
+  return true;
 }
 
 /* The lookahead for resynchronising: lexical errors are skipped silently (the one that
@@ -308,14 +370,6 @@ static lex_kind sync_peek(parser *p) {
     }
     lex_skip_error(&p->lex);
   }
-}
-
-/* Leaves block `b` for an enclosing one (which then sees `passing`). */
-static bool leave_block(parser *p, const block *b) {
-  p->braces = b->outer ? b->outer->base : 0;
-  p->failed = true;
-  p->passing = true;
-  return false;
 }
 
 /* Called by the item loop of block `b` after an item failed (the error is reported, or
@@ -361,19 +415,17 @@ static bool recover(parser *p, block *b, uint32_t mark) {
     }
     if (k >= LEX_KW_AS && (block_starts(b->kind, k) || outer_starts(b, k)) &&
         at_line_start(p, &t) && item_follows(p, k)) {
-      /* Inside a body of this block's item (a record, an include list), an item keyword
-       * first on its line means that body is not closed. At the file's top level, `use`
-       * then belongs to the broken interface. */
-      bool own = block_starts(b->kind, k) && !(top && depth > b->base && k == LEX_KW_USE);
+      /* Inside a body of this block's item (a record, an inline interface), an item
+       * keyword first on its line that cannot be in that body means the body is not
+       * closed. */
+      bool own = block_starts(b->kind, k) && (depth == b->base || deep_start(b->kind, k)) &&
+                 !(top && k == LEX_KW_USE); /* more likely an interface's use item */
       if (own) {
         p->braces = b->base;
         p->sync_stop = t.start;
         return true;
       }
-      if (!top && !block_starts(b->kind, k)) {
-        if (!b->col) b->col = column_of(p, b->kw);
-        if (column_of(p, t.start) <= b->col) return leave_block(p, b);
-      }
+      if (closes_block(p, b, k, &t)) return leave_block(p, b);
     }
     take(p);
   }
@@ -811,6 +863,12 @@ static WITC_MUST_CHECK bool parse_typedef(parser *p, witc_str docs, ast_attrs at
       for (;;) {
         uint32_t before = p->stk_len;
         witc_str member_docs = parse_docs(p);
+        bool skip = false;
+        if (p->nerrors && !p->failed && !after_error_checks(p, &b, &skip)) {
+          ok = false;
+          break;
+        }
+        if (skip) continue;
         if (eat(p, LEX_RBRACE)) break;
         ast_attrs member_attrs = {0};
         if (!p->failed && parse_attributes(p, &member_attrs) &&
@@ -932,6 +990,12 @@ static WITC_MUST_CHECK bool parse_interface_items(parser *p, ast_iface_items *it
   for (;;) {
     uint32_t before = p->stk_len;
     witc_str docs = parse_docs(p);
+    bool skip = false;
+    if (p->nerrors && !p->failed && !after_error_checks(p, &b, &skip)) {
+      p->blk = b.outer;
+      return false;
+    }
+    if (skip) continue;
     if (eat(p, LEX_RBRACE)) {
       STK_FINISH(p, mark, items);
       p->blk = b.outer;
@@ -1070,6 +1134,12 @@ static WITC_MUST_CHECK bool parse_world(parser *p, witc_str docs, ast_attrs attr
   for (;;) {
     uint32_t before = p->stk_len;
     witc_str item_docs = parse_docs(p);
+    bool skip = false;
+    if (p->nerrors && !p->failed && !after_error_checks(p, &b, &skip)) {
+      p->blk = b.outer;
+      return false;
+    }
+    if (skip) continue;
     if (eat(p, LEX_RBRACE)) break;
     ast_attrs item_attrs = {0};
     if (!p->failed && parse_attributes(p, &item_attrs) &&
@@ -1176,16 +1246,29 @@ static WITC_MUST_CHECK bool parse_decl_list(parser *p, uint32_t depth, uint32_t 
   for (;;) {
     uint32_t before = p->stk_len;
     witc_str docs = parse_docs(p);
+    bool skip = false;
+    if (braced && p->nerrors && !p->failed && !after_error_checks(p, &b, &skip)) {
+      p->blk = b.outer;
+      return false;
+    }
+    if (skip) continue;
     if (braced ? eat(p, LEX_RBRACE) : peek(p) == LEX_EOF) {
       STK_FINISH(p, mark, items);
       p->blk = b.outer;
       return true;
     }
-    /* after an error, a '}' at the file's top level most likely closed a block whose
-     * opening was skipped */
-    if (!braced && p->nerrors && !p->failed && peek(p) == LEX_RBRACE) {
-      take(p);
-      continue;
+    /* After an error, what does not start a top-level item is most likely the rest of a
+     * block closed early or opened late: it is skipped quietly. */
+    if (p->nerrors && !p->failed) {
+      lex_kind k = peek(p);
+      if (k != LEX_ERROR && k != LEX_AT && k != LEX_EOF && !(braced && k == LEX_RBRACE) &&
+          !block_starts(BK_TOP, k)) {
+        p->failed = true;
+        p->passing = true;
+        if (recover(p, &b, before)) continue;
+        p->blk = b.outer;
+        return false;
+      }
     }
     if (!p->failed && parse_top_item(p, docs, depth)) continue;
     if (!recover(p, &b, before)) {

@@ -1,7 +1,8 @@
 /* test_parser.c: witc_parse_file (parser/parse.c) against wit-parser's ast.rs: every grammar
  * construct of wit-language.md §3, the AST it builds, docs attachment, spans, the exact
- * "expected X, found Y" messages and locations, depth limits, and a sweep over the shared
- * conformance corpus (skipped when the reference shelf is not beside the checkout). */
+ * "expected X, found Y" messages and locations, depth limits, error recovery (later syntax
+ * errors of a file, in order, without cascades), and a sweep over the shared conformance
+ * corpus (skipped when the reference shelf is not beside the checkout). */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "lex.h"
 #include "parse.h"
+#include "resolve_pkg.h"
 
 static witc_arena arena;
 static witc_source_map map;
@@ -33,6 +35,7 @@ TestSuite(parse_world, .init = setup, .fini = teardown);
 TestSuite(parse_docs, .init = setup, .fini = teardown);
 TestSuite(parse_errors, .init = setup, .fini = teardown);
 TestSuite(parse_limits, .init = setup, .fini = teardown);
+TestSuite(parse_recovery, .init = setup, .fini = teardown);
 TestSuite(parse_corpus, .init = setup, .fini = teardown);
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -54,20 +57,27 @@ static ast_file *parse_ok(const char *src) {
   return out;
 }
 
-/* Parses `src` (expecting failure) and returns the single diagnostic. */
-static const witc_diag *parse_fail_len(const char *src, size_t len) {
+/* Parses `src` (expecting failure with `n` diagnostics) and returns the first. */
+static const witc_diag *parse_fail_n(const char *src, size_t len, uint32_t n) {
   uint32_t f = add_len(src, len);
   ast_file *out = (ast_file *)1;
   cr_assert_not(witc_parse_file(&arena, &map, f, "", &diags, &out), "parsed:\n%s", src);
   cr_assert_null(out);
-  cr_assert_eq(diags.items.len, 1, "one error expected, got %u", diags.items.len);
+  cr_assert_eq(diags.items.len, n, "%u diagnostics expected, got %u; the last: %s\n--- input:\n%s",
+               n, diags.items.len,
+               diags.items.len ? diags.items.items[diags.items.len - 1].message : "(none)", src);
   return &diags.items.items[0];
 }
 
-/* Checks message, 1-based line:col and span length of the error `src` gives. */
-static void expect_error(const char *src, const char *msg, uint32_t line, uint32_t col,
-                         uint32_t len) {
-  const witc_diag *d = parse_fail_len(src, strlen(src));
+/* Parses `src` (expecting failure) and returns the single diagnostic: recovery finds no
+ * further error (and makes up none). */
+static const witc_diag *parse_fail_len(const char *src, size_t len) {
+  return parse_fail_n(src, len, 1);
+}
+
+/* Checks message, 1-based line:col and span length of diagnostic `d`. */
+static void check_diag(const char *src, const witc_diag *d, const char *msg, uint32_t line,
+                       uint32_t col, uint32_t len) {
   cr_assert_str_eq(d->message, msg, "--- input:\n%s", src);
   const witc_source_file *file;
   uint32_t l, c;
@@ -76,6 +86,19 @@ static void expect_error(const char *src, const char *msg, uint32_t line, uint32
   cr_assert_eq(c, col, "%s: col %u, want %u", msg, c, col);
   cr_assert_eq(d->span.end - d->span.start, len, "%s: span length %u, want %u", msg,
                d->span.end - d->span.start, len);
+}
+
+/* Checks message, 1-based line:col and span length of the only error `src` gives. */
+static void expect_error(const char *src, const char *msg, uint32_t line, uint32_t col,
+                         uint32_t len) {
+  check_diag(src, parse_fail_len(src, strlen(src)), msg, line, col, len);
+}
+
+/* The same for the first of the `n` errors of `src` (the later ones are genuine errors
+ * found after recovery). */
+static void expect_first_error(const char *src, uint32_t n, const char *msg, uint32_t line,
+                               uint32_t col, uint32_t len) {
+  check_diag(src, parse_fail_n(src, strlen(src), n), msg, line, col, len);
 }
 
 static bool str_is(witc_str s, const char *c) { return witc_str_eq_c(s, c); }
@@ -727,8 +750,9 @@ Test(parse_errors, fixed_lists) {
                "expected fixed-length, found keyword `u32`", 3, 22, 3);
   expect_error("package a:b;\ninterface i {\n  type b = list<u32, 4294967296>;\n}\n",
                "invalid list size: number too large to fit in target type", 3, 22, 10);
-  expect_error("package a:b;\ninterface i {\n  type a = list<u32\n  type y = u32\n}\n",
-               "expected '>', found keyword `type`", 4, 3, 1);
+  /* and, after recovery at `type`, the ';' missing after `u32` */
+  expect_first_error("package a:b;\ninterface i {\n  type a = list<u32\n  type y = u32\n}\n", 2,
+                     "expected '>', found keyword `type`", 4, 3, 1);
 }
 
 Test(parse_errors, identifiers) {
@@ -822,6 +846,353 @@ Test(parse_errors, context_prefix) {
   cr_assert_str_eq(diags.items.items[0].context, "failed to parse package: d: ");
   cr_assert_str_eq(diags.items.items[0].message,
                    "expected `world`, `interface` or `use`, found an identifier");
+}
+
+/* ---- error recovery ------------------------------------------------------------------- */
+
+typedef struct want_err {
+  const char *msg;
+  uint32_t line, col;
+} want_err;
+
+/* Parses `src` and checks its diagnostics, in order, against want[0..n). */
+static void expect_errors(const char *src, const want_err *want, uint32_t n) {
+  parse_fail_n(src, strlen(src), n);
+  for (uint32_t i = 0; i < n; i++) {
+    const witc_diag *d = &diags.items.items[i];
+    uint32_t l, c;
+    cr_assert(witc_source_map_locate(&map, d->span.start, NULL, &l, &c));
+    cr_assert(!strcmp(d->message, want[i].msg) && l == want[i].line && c == want[i].col,
+              "error %u: got %u:%u %s, want %u:%u %s\n--- input:\n%s", i + 1, l, c, d->message,
+              want[i].line, want[i].col, want[i].msg, src);
+  }
+}
+
+#define EXPECT_ERRORS(src, ...)                                      \
+  do {                                                               \
+    static const want_err want_[] = {__VA_ARGS__};                   \
+    expect_errors((src), want_, sizeof want_ / sizeof want_[0]);     \
+  } while (0)
+
+/* A second error the recovery must find after a first one, to show it resumed. */
+#define LATER "  later: func(;\n"
+#define LATER_MSG "expected an identifier or string, found ';'"
+
+Test(parse_recovery, several_errors_in_order) {
+  const char *src = "package a:b;\n"
+                    "\n"
+                    "interface i {\n"
+                    "  f: func()\n"               /* 4: missing ';' */
+                    "  g: func();\n"
+                    "  record r {\n"
+                    "    a: u8\n"                 /* 7: missing ',' */
+                    "    b: u8,\n"
+                    "  }\n"
+                    "  type t = list<u8;\n"       /* 10: missing '>' */
+                    "  h: func(x: u32) -> string;\n"
+                    "}\n"
+                    "\n"
+                    "world w {\n"
+                    "  improt i;\n"               /* 15: misspelled keyword */
+                    "  export f: func();\n"
+                    "  import x: interface {\n"
+                    "    f: func(a: u8 b: u8);\n" /* 18: missing ',' */
+                    "  }\n"
+                    "}\n";
+  EXPECT_ERRORS(src, {"expected ';', found an identifier", 5, 3},
+                {"expected '}', found an identifier", 8, 5},
+                {"expected '>', found ';'", 10, 19},
+                {"expected `import`, `export`, `include`, `use`, or type definition, found an "
+                 "identifier",
+                 15, 3},
+                {"expected ')', found an identifier", 18, 19});
+  /* the first error is the one a parse without recovery reports, with its span */
+  check_diag(src, &diags.items.items[0], "expected ';', found an identifier", 5, 3, 1);
+  check_diag(src, &diags.items.items[3],
+             "expected `import`, `export`, `include`, `use`, or type definition, found an "
+             "identifier",
+             15, 3, 6);
+}
+
+Test(parse_recovery, every_error_is_in_the_diagnostics_context) {
+  const char *src = "package a:b;\ninterface i {\n  f: func(;\n  g: func(;\n}\n";
+  uint32_t f = add_len(src, strlen(src));
+  ast_file *out = (ast_file *)1;
+  cr_assert_not(witc_parse_file(&arena, &map, f, "failed to parse package: d: ", &diags, &out));
+  cr_assert_null(out);
+  cr_assert_eq(diags.items.len, 2);
+  cr_assert_eq(diags.errors, 2);
+  for (uint32_t i = 0; i < 2; i++) {
+    cr_assert_eq(diags.items.items[i].severity, WITC_SEV_ERROR);
+    cr_assert_str_eq(diags.items.items[i].context, "failed to parse package: d: ");
+  }
+}
+
+Test(parse_recovery, missing_semicolon) {
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  f: func()\n  g: func();\n" LATER "}\n",
+                {"expected ';', found an identifier", 4, 3}, {LATER_MSG, 5, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  type a = u8\n  type b = u8;\n" LATER "}\n",
+                {"expected ';', found keyword `type`", 4, 3}, {LATER_MSG, 5, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  f: func() -> u8\n  record r { a: u8 }\n" LATER
+                "}\n",
+                {"expected ';', found keyword `record`", 4, 3}, {LATER_MSG, 5, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  use x.{a}\n  use y.{b};\n" LATER "}\n",
+                {"expected ';', found keyword `use`", 4, 3}, {LATER_MSG, 5, 15});
+  EXPECT_ERRORS("package a:b;\nworld w {\n  import a\n  export b;\n  import c: func(;\n}\n",
+                {"expected ';', found keyword `export`", 4, 3},
+                {"expected an identifier or string, found ';'", 5, 18});
+  /* before the closing brace, on one line */
+  EXPECT_ERRORS("package a:b;\ninterface i { f: func() }\ninterface j {\n" LATER "}\n",
+                {"expected ';', found '}'", 2, 25}, {LATER_MSG, 4, 15});
+  /* after the package header and a top-level use */
+  EXPECT_ERRORS("package a:b\ninterface i {\n" LATER "}\n",
+                {"expected '{', found keyword `interface`", 2, 1}, {LATER_MSG, 3, 15});
+  EXPECT_ERRORS("package a:b;\nuse a:b/c\ninterface i {\n" LATER "}\n",
+                {"expected ';', found keyword `interface`", 3, 1}, {LATER_MSG, 4, 15});
+}
+
+Test(parse_recovery, missing_close_brace) {
+  /* an interface, a world, an inline interface, a resource, a record left open */
+  EXPECT_ERRORS("package a:b;\ninterface a {\n  f: func();\n\ninterface b {\n" LATER "}\n",
+                {"expected `type`, `resource` or `func`, found keyword `interface`", 5, 1},
+                {LATER_MSG, 6, 15});
+  EXPECT_ERRORS("package a:b;\nworld w {\n  import a;\n\ninterface b {\n" LATER "}\n",
+                {"expected `import`, `export`, `include`, `use`, or type definition, found "
+                 "keyword `interface`",
+                 5, 1},
+                {LATER_MSG, 6, 15});
+  EXPECT_ERRORS("package a:b;\nworld w {\n  import x: interface {\n    f: func();\n\n"
+                "  import y: func();\n  import z: func(;\n}\n",
+                {"expected `type`, `resource` or `func`, found keyword `import`", 6, 3},
+                {"expected an identifier or string, found ';'", 7, 18});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  resource r {\n    constructor();\n\n"
+                "  type t = u8;\n" LATER "}\n",
+                {"expected `constructor` or identifier, found keyword `type`", 6, 3},
+                {LATER_MSG, 7, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  record r {\n    a: u8,\n\n  type t = u8;\n" LATER
+                "}\n",
+                {"expected an identifier or string, found keyword `type`", 6, 3},
+                {LATER_MSG, 7, 15});
+  /* at the end of the file: one error, as without recovery */
+  expect_error("package a:b;\ninterface i {\n  f: func();\n",
+               "expected `type`, `resource` or `func`, found eof", 4, 1, 0);
+  /* a nested package left open takes the items after it; after an error, one at the end
+   * of the file is not reported (skipped braces leave blocks open there) */
+  EXPECT_ERRORS("package a:b;\npackage c:d {\n  interface i {}\n\ninterface j {\n" LATER "}\n",
+                {LATER_MSG, 6, 15});
+}
+
+Test(parse_recovery, stray_and_lost_braces) {
+  /* a '}' too many at the top level */
+  EXPECT_ERRORS("package a:b;\ninterface i {}\n}\ninterface j {\n" LATER "}\n",
+                {"expected `world`, `interface` or `use`, found '}'", 3, 1}, {LATER_MSG, 5, 15});
+  /* a missing '{': the rest of the body is skipped quietly */
+  EXPECT_ERRORS("package a:b;\ninterface x\n  f: func();\n  g: func();\n}\ninterface y {\n" LATER
+                "}\n",
+                {"expected '{', found an identifier", 3, 3}, {LATER_MSG, 7, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  resource r\n    m: func();\n  }\n" LATER "}\n",
+                {"expected ';', found an identifier", 4, 5}, {LATER_MSG, 6, 15});
+  /* a '{' too many: no error at the end of the file for the block it leaves open */
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  { f: func(;\n}\n",
+                {"expected `type`, `resource` or `func`, found '{'", 3, 3});
+}
+
+Test(parse_recovery, misspelled_keywords) {
+  EXPECT_ERRORS("package a:b;\ninterfce x {\n  f: func();\n}\ninterface y {\n" LATER "}\n",
+                {"expected `world`, `interface` or `use`, found an identifier", 2, 1},
+                {LATER_MSG, 6, 15});
+  EXPECT_ERRORS("package a:b;\nwrold x {\n  import f: func();\n}\ninterface y {\n" LATER "}\n",
+                {"expected `world`, `interface` or `use`, found an identifier", 2, 1},
+                {LATER_MSG, 6, 15});
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  f: fnuc();\n" LATER "}\n",
+                {"expected keyword `func`, found an identifier", 3, 6}, {LATER_MSG, 4, 15});
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  recrod r { a: u8 }\n" LATER "}\n",
+                {"expected ':', found an identifier", 3, 10}, {LATER_MSG, 4, 15});
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  reource r {\n    m: func();\n  }\n" LATER "}\n",
+                {"expected ':', found an identifier", 3, 11}, {LATER_MSG, 6, 15});
+  EXPECT_ERRORS("package a:b;\nworld w {\n  improt a;\n  exprot b: interface {\n    f: func();\n"
+                "  }\n  import c: func(;\n}\n",
+                {"expected `import`, `export`, `include`, `use`, or type definition, found an "
+                 "identifier",
+                 3, 3},
+                {"expected `import`, `export`, `include`, `use`, or type definition, found an "
+                 "identifier",
+                 4, 3},
+                {"expected an identifier or string, found ';'", 7, 18});
+}
+
+Test(parse_recovery, keywords_used_as_names) {
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  record r {\n    type: u8,\n    b: u32,\n  }\n" LATER
+                "}\n",
+                {"expected an identifier or string, found keyword `type`", 4, 5},
+                {LATER_MSG, 7, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  enum e {\n    type,\n    flags,\n  }\n" LATER "}\n",
+                {"expected an identifier or string, found keyword `type`", 4, 5},
+                {LATER_MSG, 7, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  f: func(list: u32);\n" LATER "}\n",
+                {"expected an identifier or string, found keyword `list`", 3, 11},
+                {LATER_MSG, 4, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  type type = u8;\n" LATER "}\n",
+                {"expected an identifier or string, found keyword `type`", 3, 8},
+                {LATER_MSG, 4, 15});
+}
+
+Test(parse_recovery, misplaced_items) {
+  /* an item of another kind of block, indented as an item of this one */
+  EXPECT_ERRORS("package a:b;\nworld w {\n  interface x {}\n  import y: func(;\n}\n",
+                {"expected `import`, `export`, `include`, `use`, or type definition, found "
+                 "keyword `interface`",
+                 3, 3},
+                {"expected an identifier or string, found ';'", 4, 18});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  import a;\n" LATER "}\n",
+                {"expected `type`, `resource` or `func`, found keyword `import`", 3, 3},
+                {LATER_MSG, 4, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  constructor();\n" LATER "}\n",
+                {"expected `type`, `resource` or `func`, found keyword `constructor`", 3, 3},
+                {LATER_MSG, 4, 15});
+}
+
+Test(parse_recovery, lexical_errors) {
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  f: func() -> $;\n" LATER "}\n",
+                {"unexpected character '$'", 3, 16}, {LATER_MSG, 4, 15});
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  @external-id(\"a\\q\") f: func();\n" LATER "}\n",
+                {"invalid string escape 'q'", 3, 19}, {LATER_MSG, 4, 15});
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  @external-id(\"abc\n  f: func();\n" LATER "}\n",
+                {"invalid string character '\\n'", 3, 20}, {LATER_MSG, 5, 15});
+  /* a lexical error in text skipped by a recovery is not reported: it may be a cascade */
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  f: func(x: u32 y: u32,\n    # $ \"\\q\"\n  );\n"
+                LATER "}\n",
+                {"expected ')', found an identifier", 3, 18}, {LATER_MSG, 6, 15});
+  /* an unterminated comment runs to the end */
+  expect_error("package a:b;\ninterface i {\n  f: func(x: u32 /* unterminated\n}\n" LATER,
+               "unterminated block comment", 3, 18, 1);
+  /* the pre-scan stops the file at its first forbidden code point */
+  expect_error("package a:b;\ninterface i {\n  f: func(;\n  \x07\n}\n", "Control code '\\u{7}'", 4,
+               3, 1);
+  /* identifiers are validated when parsed, so one in an item parsed later is reported */
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  f: func(;\n  type Foo = u8;\n}\n",
+                {"expected an identifier or string, found ';'", 3, 11},
+                {"invalid character in identifier 'o'", 4, 8});
+}
+
+Test(parse_recovery, no_second_error_on_the_same_line_or_position) {
+  /* `}` closes the interface early: the ';' after it is not reported */
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  f: func() -> result<u8, u8};\n}\n"
+                "interface j {\n" LATER "}\n",
+                {"expected '>', found '}'", 3, 29}, {LATER_MSG, 6, 15});
+  EXPECT_ERRORS("package a:b;\ninterface i {\n  use x.{a, , b};\n" LATER "}\n",
+                {"expected an identifier or string, found ','", 3, 13}, {LATER_MSG, 4, 15});
+}
+
+Test(parse_recovery, header_and_attribute_errors) {
+  EXPECT_ERRORS("package a:b@1.0;\ninterface x {\n" LATER "}\n",
+                {"expected '.', found ';'", 1, 16}, {LATER_MSG, 3, 15});
+  EXPECT_ERRORS("package a:b;\ninterface x {\n  @since(version = 1.0)\n  f: func();\n" LATER "}\n",
+                {"expected '.', found ')'", 3, 23}, {LATER_MSG, 5, 15});
+  EXPECT_ERRORS("package a:b;\n@since(version = 1.0.0)\npackage c:d {}\ninterface x {\n" LATER
+                "}\n",
+                {"cannot place attributes on nested packages", 3, 1}, {LATER_MSG, 5, 15});
+}
+
+Test(parse_recovery, depth_limits) {
+  /* too deep a type is one error; the file goes on */
+  char *ty = repeat("package a:b;\ninterface i {\n  type t = ", "list<", 150, "u8", ">", 150,
+                    ";\n" LATER "}\n");
+  EXPECT_ERRORS(ty, {"type nesting too deep", 3, 512}, {LATER_MSG, 4, 15});
+  free(ty);
+  teardown();
+  setup();
+  /* too deep a package nesting stops the file */
+  char *pk = repeat("package a:b;\n", "package a:b {\n", 150, "", "}\n", 150,
+                    "interface i {\n" LATER "}\n");
+  expect_error(pk, "package nesting too deep", 102, 1, 7);
+  free(pk);
+}
+
+Test(parse_recovery, at_most_twenty_errors_then_a_note) {
+  char *src = repeat("package a:b;\ninterface i {\n", "  f: func(;\n", 30, "", "", 0, "}\n");
+  parse_fail_n(src, strlen(src), 21);
+  for (uint32_t i = 0; i < 20; i++) {
+    const witc_diag *d = &diags.items.items[i];
+    uint32_t l, c;
+    cr_assert(witc_source_map_locate(&map, d->span.start, NULL, &l, &c));
+    cr_assert_eq(d->severity, WITC_SEV_ERROR);
+    cr_assert_eq(l, 3 + i);
+  }
+  const witc_diag *note = &diags.items.items[20];
+  cr_assert_eq(note->severity, WITC_SEV_INFO);
+  cr_assert_str_eq(note->message, "too many errors; stopping");
+  uint32_t l, c;
+  cr_assert(witc_source_map_locate(&map, note->span.start, NULL, &l, &c));
+  cr_assert_eq(l, 23); /* where the 21st error is */
+  cr_assert_eq(diags.errors, 20);
+  free(src);
+}
+
+/* Random token soup: the parse ends (no hang, no crash; run under ASan+UBSan in the
+ * sanitizer build), reports at most 20 errors in strictly increasing order, one per line. */
+Test(parse_recovery, token_soup_terminates) {
+  static const char *const toks[] = {
+      "{", "}", ";", "(", ")", "<", ">", ",", ":", ".", "/", "@", "=", "->", "*", "_",
+      "interface", "world", "package", "use", "type", "record", "resource", "enum", "variant",
+      "flags", "import", "export", "include", "func", "constructor", "static", "list", "u32",
+      "foo", "%bar", "Baz", "1", "\"s\"", "$", "\n", "\n", "\n", "  ", "a:b", "1.0.0"};
+  uint32_t seed = 12345;
+  for (int round = 0; round < 300; round++) {
+    char src[4096];
+    size_t n = 0;
+    int count = 20 + round % 200;
+    for (int i = 0; i < count; i++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *t = toks[(seed >> 16) % (sizeof toks / sizeof toks[0])];
+      size_t l = strlen(t);
+      if (n + l + 2 >= sizeof src) break;
+      memcpy(src + n, t, l);
+      n += l;
+      src[n++] = ' ';
+    }
+    src[n] = 0;
+    teardown();
+    setup();
+    uint32_t f = add_len(src, n);
+    ast_file *out;
+    if (witc_parse_file(&arena, &map, f, "", &diags, &out)) continue;
+    cr_assert_geq(diags.items.len, 1);
+    cr_assert_leq(diags.items.len, 21);
+    uint32_t last_line = 0;
+    for (uint32_t i = 0; i < diags.items.len && i < 20; i++) {
+      uint32_t l, c;
+      cr_assert(witc_source_map_locate(&map, diags.items.items[i].span.start, NULL, &l, &c));
+      if (i) cr_assert_gt(l, last_line, "round %d: error %u on line %u after line %u:\n%s", round,
+                          i + 1, l, last_line, src);
+      last_line = l;
+    }
+  }
+}
+
+/* Every file of a package is parsed: a syntax error in one does not hide those of the
+ * next; nothing is resolved then. */
+Test(parse_recovery, later_files_of_a_package_are_parsed) {
+  static const char *const text[3] = {"package a:b;\ninterface x { f: func() }\n",
+                                      "interface y {}\n", "interface z {\n  g: func(;\n}\n"};
+  uint32_t files[3];
+  for (int i = 0; i < 3; i++) {
+    char path[16];
+    snprintf(path, sizeof path, "d/%d.wit", i + 1);
+    files[i] = witc_source_map_add(&map, path, text[i], strlen(text[i]));
+  }
+  witc_unresolved_group g;
+  cr_assert_not(witc_parse_resolve_package(&arena, &map, files, 3, "", &diags, &g));
+  cr_assert_eq(diags.items.len, 2);
+  const witc_source_file *file;
+  uint32_t l, c;
+  cr_assert(witc_source_map_locate(&map, diags.items.items[0].span.start, &file, &l, &c));
+  cr_assert_str_eq(file->path, "d/1.wit");
+  cr_assert_str_eq(diags.items.items[0].message, "expected ';', found '}'");
+  cr_assert(witc_source_map_locate(&map, diags.items.items[1].span.start, &file, &l, &c));
+  cr_assert_str_eq(file->path, "d/3.wit");
+  cr_assert_eq(l, 2);
+  cr_assert_eq(c, 11);
 }
 
 /* ---- depth limits --------------------------------------------------------------------- */
