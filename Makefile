@@ -42,3 +42,9 @@ install: build
 
 clean:
 	rm -rf build build-clang build-asan
+
+# make bench: speed and memory of witc against the issue-09 budget (a Release build in
+# build-bench/, generated 1/8/32 MiB inputs; prints tables and updates bench/results.md).
+.PHONY: bench
+bench:
+	@bash bench/run.sh

@@ -22,7 +22,7 @@
  * names; and every third chain a world that imports a foreign interface by path and two
  * whole chains, `use`s a type, defines types, functions and an inline interface, exports
  * the third chain and functions, and mostly includes the previous world (sometimes `with
- * { a as b }`). The last world, `bench-target`, keeps clear of async, future and stream so
+ * { a as b }`), to a depth of three. The last world, `bench-target`, keeps clear of async, future and stream so
  * `witc gen c --world bench-target` works on the output.
  *
  * Validity rules kept (docs/wit-language.md): names unique per scope; a typedef refers only
@@ -341,6 +341,8 @@ typedef struct world {
   const char *name;
   const char *renamable; /* an ungated plain import an include may rename */
   bool async_ok;
+  int depth; /* include chain length (real worlds include a few levels deep: WASI's
+              * command includes imports, which includes a handful of interfaces' worlds) */
 } world;
 static world *worlds;
 static int n_worlds, cap_worlds;
@@ -782,11 +784,11 @@ static void gen_world(int level, const char *fixed_name, const int *imp, int n_i
   bool async_ok = false;
   for (int i = 0; i < n_imp; i++) async_ok |= chains[imp[i]].async_ok;
   if (exp >= 0) async_ok |= chains[exp].async_ok;
-  const world *prev = include_prev && w > 0 ? &worlds[w - 1] : NULL;
+  const world *prev = include_prev && w > 0 && worlds[w - 1].depth < 2 ? &worlds[w - 1] : NULL;
   if (prev) async_ok |= prev->async_ok;
   const char *name = fixed_name ? ns_add(&pkgs[0].names, xprintf("%s", fixed_name))
                                 : ns_add(&pkgs[0].names, xprintf("%s-%s", PICK(adjs), PICK(nouns)));
-  world W = {name, NULL, async_ok};
+  world W = {name, NULL, async_ok, prev ? prev->depth + 1 : 0};
   nameset imports = {0}, exports = {0};
   tscope scope = {0};
   stats.worlds++;
@@ -907,16 +909,18 @@ static void package_header(const pkg *p, bool with_docs) {
   else emit("package %s:%s;\n", p->ns, p->name);
 }
 
-/* The interfaces of dependency package `d` (pkgs index >= 1) until `bytes` are written; each
- * `use`s one or two of the package's earlier interfaces and earlier dependencies. Returns
- * with the last interface written; `split`: call before each interface (may switch file). */
+/* The interfaces of dependency package `d` (pkgs index >= 1) until `bytes` are written, in
+ * `use` chains of DEP_CHAIN (like wasi:io's error <- poll <- streams: a package's interfaces
+ * do not all depend on each other), each also using earlier dependencies; `split`: called
+ * before each interface (may switch file). */
+enum { DEP_CHAIN = 6 };
 static void gen_dep_ifaces(int d, int level, size_t bytes, void (*split)(int d, int k)) {
   size_t start = total_bytes;
   for (int k = 0; k < 3 || total_bytes - start < bytes; k++) {
     if (split) split(d, k);
     int id = new_iface(d, false);
     const pkg *p = &pkgs[d];
-    int n_prev = p->n_ifaces - 1 > 4 ? 4 : p->n_ifaces - 1;
+    int n_prev = k % DEP_CHAIN < 4 ? k % DEP_CHAIN : 4;
     gen_interface(id, level, p->ifaces + (p->n_ifaces - 1 - n_prev), n_prev, d - 1);
   }
 }
