@@ -22,8 +22,8 @@
  * names; and every third chain a world that imports a foreign interface by path and two
  * whole chains, `use`s a type, defines types, functions and an inline interface, exports
  * the third chain and functions, and mostly includes the previous world (sometimes `with
- * { a as b }`), to a depth of three. The last world, `bench-target`, keeps clear of async, future and stream so
- * `witc gen c --world bench-target` works on the output.
+ * { a as b }`), to a depth of three. The last world, `bench-target`, keeps clear of async,
+ * future and stream so `witc gen c --world bench-target` works on the output.
  *
  * Validity rules kept (docs/wit-language.md): names unique per scope; a typedef refers only
  * to earlier ones (no cycles); borrow<R> only in parameters; @unstable only on functions
@@ -277,27 +277,49 @@ static char *lower(char *s) {
   return s;
 }
 
+/* Two or three words joined by '-'. Callers draw the words in separate statements: C leaves
+ * the evaluation order of function arguments unspecified, and the output must not depend on
+ * the compiler. */
+static char *join2(const char *a, const char *b) { return xprintf("%s-%s", a, b); }
+
 static char *type_name(void) {
+  const char *a, *b;
   switch (rnd(4)) {
   case 0: return xprintf("%s", PICK(nouns));
   case 1:
-  case 2: return xprintf("%s-%s", PICK(adjs), PICK(nouns));
-  default: return xprintf("%s-%s", PICK(nouns), PICK(nouns));
+  case 2:
+    a = PICK(adjs);
+    b = PICK(nouns);
+    return join2(a, b);
+  default:
+    a = PICK(nouns);
+    b = PICK(nouns);
+    return join2(a, b);
   }
 }
 
 static char *func_name(void) {
+  const char *a, *b, *c;
   switch (rnd(3)) {
   case 0: return xprintf("%s", PICK(verbs));
-  case 1: return xprintf("%s-%s", PICK(verbs), PICK(nouns));
-  default: return xprintf("%s-%s-%s", PICK(verbs), PICK(adjs), PICK(nouns));
+  case 1:
+    a = PICK(verbs);
+    b = PICK(nouns);
+    return join2(a, b);
+  default:
+    a = PICK(verbs);
+    b = PICK(adjs);
+    c = PICK(nouns);
+    return xprintf("%s-%s-%s", a, b, c);
   }
 }
 
 static char *field_name(void) {
   if (chance(2)) return xprintf("%s", PICK(kw_names));
   if (chance(60)) return xprintf("%s", PICK(nouns));
-  return xprintf("%s-%s", PICK(adjs), PICK(nouns));
+  const char *a = PICK(adjs);
+  const char *b = PICK(nouns);
+  return join2(a, b);
 }
 
 /* ---- what the generator remembers ----------------------------------------------------- */
@@ -401,7 +423,9 @@ static void gates(int level, bool version_ok, bool unstable_ok) {
   if (unstable_ok && chance(3)) {
     stats.gates++;
     ind(level);
-    emit("@unstable(feature = %s-%s)\n", PICK(adjs), PICK(nouns));
+    const char *a = PICK(adjs);
+    const char *b = PICK(nouns);
+    emit("@unstable(feature = %s-%s)\n", a, b);
     return;
   }
   if (version_ok && chance(8)) {
@@ -698,7 +722,9 @@ static void gen_use(tscope *scope, nameset *names, int level, const char *path, 
 
 static int new_iface(int p, bool async_ok) {
   iface I = {0};
-  I.name = ns_add(&pkgs[p].names, xprintf("%s-%s", PICK(nouns), chance(50) ? PICK(nouns) : PICK(verbs)));
+  const char *a = PICK(nouns);
+  const char *b = chance(50) ? PICK(nouns) : PICK(verbs);
+  I.name = ns_add(&pkgs[p].names, join2(a, b));
   I.pkg = p;
   I.async_ok = async_ok;
   VEC_PUSH(ifaces, n_ifaces, cap_ifaces, I);
@@ -786,8 +812,14 @@ static void gen_world(int level, const char *fixed_name, const int *imp, int n_i
   if (exp >= 0) async_ok |= chains[exp].async_ok;
   const world *prev = include_prev && w > 0 && worlds[w - 1].depth < 2 ? &worlds[w - 1] : NULL;
   if (prev) async_ok |= prev->async_ok;
-  const char *name = fixed_name ? ns_add(&pkgs[0].names, xprintf("%s", fixed_name))
-                                : ns_add(&pkgs[0].names, xprintf("%s-%s", PICK(adjs), PICK(nouns)));
+  const char *name;
+  if (fixed_name) {
+    name = ns_add(&pkgs[0].names, xprintf("%s", fixed_name));
+  } else {
+    const char *a = PICK(adjs);
+    const char *b = PICK(nouns);
+    name = ns_add(&pkgs[0].names, join2(a, b));
+  }
   world W = {name, NULL, async_ok, prev ? prev->depth + 1 : 0};
   nameset imports = {0}, exports = {0};
   tscope scope = {0};

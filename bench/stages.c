@@ -286,7 +286,8 @@ int main(int argc, char **argv) {
   double mib = (double)st.st_size / (1024.0 * 1024.0);
   printf("Input: %s, %.0f bytes (%.2f MiB); median of %d runs, each in a fresh process.\n\n",
          path, (double)st.st_size, mib, runs);
-  printf("| stage | time ms | MB/s | arena bytes used | arena / input | RSS growth | minor faults |\n");
+  printf("| stage | time ms | MB/s | arena bytes used | arena / input | RSS growth "
+         "| minor faults |\n");
   printf("|---|---:|---:|---:|---:|---:|---:|\n");
   for (int k = dir ? ST_TOTAL : 0; k < ST_COUNT; k++) {
     double ms = median(samples, runs, offsetof(sample, ms) + sizeof(double) * (size_t)k);
@@ -299,7 +300,9 @@ int main(int argc, char **argv) {
   }
   printf("\nPeak RSS of the process (VmHWM): %.1f MiB (%.1f x the input).\n",
          MED(hwm_kb) / 1024.0, MED(hwm_kb) * 1024.0 / (double)st.st_size);
-  if (!dir) printf("Tokens: %.0f (%.1f bytes per token).\n", MED(tokens), (double)st.st_size / MED(tokens));
+  if (!dir)
+    printf("Tokens: %.0f (%.1f bytes per token).\n", MED(tokens),
+           (double)st.st_size / MED(tokens));
   printf("\nResolved graph: %.0f types, %.0f interfaces, %.0f worlds", MED(n_types), MED(n_ifaces),
          MED(n_worlds));
   if (!dir) {

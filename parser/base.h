@@ -50,7 +50,7 @@ typedef struct witc_arena_chunk witc_arena_chunk;
 typedef struct witc_arena {
   witc_arena_chunk *chunk; /* newest chunk (linked to older ones) */
   char *cur, *end;         /* free space in the newest chunk */
-  size_t total;            /* bytes obtained from the hook, for statistics */
+  size_t total;            /* bytes of chunk memory obtained (hook or mmap), for statistics */
   jmp_buf *oom;
 } witc_arena;
 
