@@ -5,7 +5,7 @@
 #                (scripts/demo.sh; output in $(BUILD)/demo)
 #   make test    set up, then the whole test suite (tests/run_all.sh)
 #   make build   configure and build into build/ (gcc)
-#   make clean   remove every build directory
+#   make clean   remove every build directory (build, build-clang, build-asan, build-bench*)
 #
 # Both demo and test first run scripts/setup.sh, which installs missing Debian packages.
 JOBS ?= 2
@@ -41,7 +41,7 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf build build-clang build-asan
+	rm -rf build build-clang build-asan build-bench*
 
 # make bench: speed and memory of witc against the issue-09 budget (a Release build in
 # build-bench/, generated 1/8/32 MiB inputs; prints tables and updates bench/results.md).

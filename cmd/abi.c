@@ -4,7 +4,12 @@
  * record field offsets, variant discriminant and payload offset, flags storage), every
  * function's flattened core signature and whether its parameters or result spill to
  * memory, and every core import/export name, resource intrinsics and module-level exports
- * included. No PATH: the bundled vtx:api world. Exit: 0 ok, 1 invalid WIT, 2 usage/I/O. */
+ * included. No PATH: the bundled vtx:api world. A world using a type that is not a valid
+ * component type (an empty record, more than 32 flags, 2^28 bytes or more, ...: the
+ * witc_abi_fault rules, checked by witc_abi_check_world, the verdict `witc gen c` refuses
+ * it on too) gets the same errors at the WIT location as from `witc gen c`, and no report. Exit: 0 ok, 1 invalid WIT or an
+ * invalid component type, 2 usage or I/O error (stdout not writable included). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,15 +68,27 @@ static const char *kind_name(witc_typedef_kind k) {
   }
 }
 
-/* The WIT spelling of a type: its name, or the structure of an anonymous one. */
-static void put_type(report *rp, witc_type t) {
+/* The WIT spelling of a type: its name, or the structure of an anonymous one (WIT source
+ * nests at most 100 deep; a deeper hand-made model is cut off with "..."). */
+static void put_type_at(report *rp, witc_type t, int depth);
+static void put_type(report *rp, witc_type t) { put_type_at(rp, t, 0); }
+
+static void put_type_at(report *rp, witc_type t, int depth) {
   witc_buf *b = rp->out;
+  if (depth >= 100) {
+    witc_buf_puts(b, "...");
+    return;
+  }
   if (t.tag == WITC_T_NONE) {
     witc_buf_puts(b, "_");
     return;
   }
   if (t.tag != WITC_T_ID) {
     witc_buf_puts(b, witc_type_prim_name(t.tag));
+    return;
+  }
+  if (t.id >= rp->r->types.len) {
+    witc_buf_puts(b, "?");
     return;
   }
   const witc_typedef *td = &rp->r->types.items[t.id];
@@ -82,20 +99,20 @@ static void put_type(report *rp, witc_type t) {
   switch (td->kind) {
   case WITC_TD_LIST: case WITC_TD_OPTION: case WITC_TD_FUTURE: case WITC_TD_STREAM:
     witc_buf_printf(b, "%s<", kind_name(td->kind));
-    put_type(rp, td->u.type);
+    put_type_at(rp, td->u.type, depth + 1);
     witc_buf_putc(b, '>');
     return;
   case WITC_TD_FIXED_LIST:
     witc_buf_puts(b, "list<");
-    put_type(rp, td->u.fixed.elem);
+    put_type_at(rp, td->u.fixed.elem, depth + 1);
     witc_buf_printf(b, ", %u>", (unsigned)td->u.fixed.size);
     return;
   case WITC_TD_RESULT: case WITC_TD_MAP: {
     bool res = td->kind == WITC_TD_RESULT;
     witc_buf_printf(b, "%s<", kind_name(td->kind));
-    put_type(rp, res ? td->u.result.ok : td->u.map.key);
+    put_type_at(rp, res ? td->u.result.ok : td->u.map.key, depth + 1);
     witc_buf_puts(b, ", ");
-    put_type(rp, res ? td->u.result.err : td->u.map.value);
+    put_type_at(rp, res ? td->u.result.err : td->u.map.value, depth + 1);
     witc_buf_putc(b, '>');
     return;
   }
@@ -103,16 +120,16 @@ static void put_type(report *rp, witc_type t) {
     witc_buf_puts(b, "tuple<");
     for (uint32_t i = 0; i < td->u.tuple.len; i++) {
       if (i) witc_buf_puts(b, ", ");
-      put_type(rp, td->u.tuple.items[i]);
+      put_type_at(rp, td->u.tuple.items[i], depth + 1);
     }
     witc_buf_putc(b, '>');
     return;
   case WITC_TD_HANDLE:
     witc_buf_puts(b, td->u.handle.borrow ? "borrow<" : "own<");
-    put_type(rp, witc_type_id(td->u.handle.resource));
+    put_type_at(rp, witc_type_id(td->u.handle.resource), depth + 1);
     witc_buf_putc(b, '>');
     return;
-  case WITC_TD_TYPE: put_type(rp, td->u.type); return;
+  case WITC_TD_TYPE: put_type_at(rp, td->u.type, depth + 1); return;
   default: witc_buf_puts(b, "?"); return;
   }
 }
@@ -162,17 +179,17 @@ static void put_type_layout(report *rp, witc_id id, const witc_world_key *key, b
   }
   witc_buf_printf(b, ", size %u, align %u", (unsigned)l.size, (unsigned)l.align);
   witc_core_vec flat = {0};
-  bool whole = witc_abi_flatten(&rp->abi, t, 64, &flat);
+  bool whole = witc_abi_flatten(&rp->abi, t, WITC_ABI_FLAT_MAX, &flat);
   witc_buf_puts(b, ", flat ");
   if (whole) put_flat(rp, &flat);
-  else witc_buf_puts(b, "(more than 64 values)");
+  else witc_buf_printf(b, "(%u values, not listed)", (unsigned)witc_abi_flat_count(&rp->abi, t));
   witc_variant_layout vl;
   if (witc_abi_variant_layout(&rp->abi, t, &vl))
     witc_buf_printf(b, ", discriminant u%u at 0, payload at %u", (unsigned)vl.disc_size * 8,
                     (unsigned)vl.payload_offset);
-  if (td->kind == WITC_TD_FLAGS)
+  if (td->kind == WITC_TD_FLAGS) /* 1 to 32 flags (witc_abi_check_world) */
     witc_buf_printf(b, ", %u flags in a u%u (flag i = bit i)", (unsigned)td->u.fields.len,
-                    (unsigned)(l.size > 4 ? 32 : l.size * 8));
+                    (unsigned)l.size * 8);
   witc_buf_putc(b, '\n');
   if (td->kind == WITC_TD_RECORD) {
     for (uint32_t i = 0; i < td->u.fields.len; i++) {
@@ -221,9 +238,10 @@ static void put_func(report *rp, const witc_world_key *key, const witc_function 
   witc_buf_putc(b, '\n');
   if (sig.params_indirect) {
     witc_layout pl = witc_abi_params_layout(&rp->abi, f, NULL);
-    witc_buf_printf(b, "      params: more than %d flat values: spilled to a %u-byte tuple (align %u) %s\n",
+    witc_buf_printf(b, "      params: more than %d flat values: spilled to a %u-byte tuple (align %u) %s%s\n",
                     WITC_ABI_MAX_FLAT_PARAMS, (unsigned)pl.size, (unsigned)pl.align,
-                    exported ? "the host allocates with cabi_realloc" : "in the caller's memory");
+                    exported ? "the host allocates with " : "in the caller's memory",
+                    exported ? witc_abi_realloc_name(rp->m) : "");
   } else {
     witc_buf_printf(b, "      params: %u flat value%s\n", (unsigned)sig.flat_params,
                     sig.flat_params == 1 ? "" : "s");
@@ -317,6 +335,10 @@ static int write_report(cli_input *in, void *user) {
   report *rp = user;
   rp->r = &in->resolve;
   witc_abi_init(&rp->abi, &in->resolve, &in->arena, 4);
+  if (witc_abi_check_world(&rp->abi, &in->resolve.worlds.items[in->world], &in->diags)) {
+    cli_print_diags(in);
+    return CLI_INVALID;
+  }
   put_world(rp, in->world);
   return CLI_OK;
 }
@@ -339,7 +361,13 @@ static int abi_run(int argc, char **argv) {
     fprintf(stderr, "error: out of memory\n");
     rc = CLI_USAGE;
   } else if (rc == CLI_OK) {
-    fwrite(out.data, 1, out.len, stdout);
+    errno = 0;
+    size_t n = out.len ? fwrite(out.data, 1, out.len, stdout) : 0;
+    if (n != out.len || fflush(stdout) != 0 || ferror(stdout)) {
+      fprintf(stderr, "error: failed to write standard output: %s\n",
+              errno ? strerror(errno) : "write error");
+      rc = CLI_USAGE;
+    }
   }
   witc_buf_delete(&out);
   cli_input_delete(&in);

@@ -4,6 +4,7 @@
  * hand: a new subcommand only adds its cli_command to cli_commands[]. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -197,17 +198,104 @@ static void print_usage(FILE *out) {
           "Exit status: 0 ok, 1 the input has errors, 2 usage or system error.\n");
 }
 
-int cli_main(int argc, char **argv) {
+/* ---- command groups ("gen" of "gen c") --------------------------------------------- */
+
+/* What the second word of a group names, for its messages: `witc gen LANGUAGE`. */
+static const struct {
+  const char *group, *noun, *placeholder;
+} group_nouns[] = {
+    {"gen", "language", "LANGUAGE"},
+};
+
+static const char *group_noun(const char *group, bool placeholder) {
+  for (size_t i = 0; i < sizeof group_nouns / sizeof *group_nouns; i++)
+    if (!strcmp(group_nouns[i].group, group))
+      return placeholder ? group_nouns[i].placeholder : group_nouns[i].noun;
+  return placeholder ? "SUBCOMMAND" : "subcommand";
+}
+
+/* Whether `word` is the first word of a multi-word command ("gen"). */
+static bool is_group(const char *word) {
+  size_t len = strlen(word);
+  for (int i = 0; cli_commands[i]; i++)
+    if (!strncmp(cli_commands[i]->name, word, len) && cli_commands[i]->name[len] == ' ')
+      return true;
+  return false;
+}
+
+/* "c, rust": the second words of a group's commands. */
+static void print_group_members(FILE *out, const char *group) {
+  size_t len = strlen(group);
+  bool first = true;
+  for (int i = 0; cli_commands[i]; i++) {
+    const char *n = cli_commands[i]->name;
+    if (strncmp(n, group, len) || n[len] != ' ') continue;
+    fprintf(out, "%s%s", first ? "" : ", ", n + len + 1);
+    first = false;
+  }
+}
+
+/* `witc gen --help`: the group's usage and its commands. */
+static void print_group_help(FILE *out, const char *group) {
+  fprintf(out, "Usage: witc %s %s [OPTIONS] [ARGS]\n\nCommands:\n", group,
+          group_noun(group, true));
+  size_t len = strlen(group);
+  int width = 0;
+  for (int i = 0; cli_commands[i]; i++) {
+    const char *n = cli_commands[i]->name;
+    if (!strncmp(n, group, len) && n[len] == ' ' && (int)strlen(n) > width) width = (int)strlen(n);
+  }
+  for (int i = 0; cli_commands[i]; i++) {
+    const char *n = cli_commands[i]->name;
+    if (!strncmp(n, group, len) && n[len] == ' ')
+      fprintf(out, "  %-*s  %s\n", width, n, cli_commands[i]->summary);
+  }
+  fprintf(out, "\nRun 'witc help %s %s' for the options of a command.\n", group,
+          group_noun(group, true));
+}
+
+/* `witc gen ...` with no known second word (argv[0] == "gen"). */
+static int run_group(int argc, char **argv) {
+  const char *group = argv[0], *noun = group_noun(group, false);
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    print_group_help(stdout, group);
+    return CLI_OK;
+  }
+  if (argc < 2)
+    fprintf(stderr, "error: 'witc %s' needs a %s (available: ", group, noun);
+  else if (argv[1][0] == '-')
+    fprintf(stderr, "error: 'witc %s' needs a %s before its options (available: ", group, noun);
+  else
+    fprintf(stderr, "error: unknown %s '%s' (available: ", noun, argv[1]);
+  print_group_members(stderr, group);
+  fprintf(stderr, ")\nRun 'witc %s --help' for usage.\n", group);
+  return CLI_USAGE;
+}
+
+/* ---- the entry point --------------------------------------------------------------- */
+
+static int help_run(int argc, char **argv);
+
+/* cli_main without the final check of standard output. */
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     print_usage(stderr);
     return CLI_USAGE;
   }
   const char *a = argv[1];
   if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-    print_usage(stdout);
-    return CLI_OK;
+    if (argc == 2) {
+      print_usage(stdout);
+      return CLI_OK;
+    }
+    return help_run(argc - 1, argv + 1); /* `witc --help gen c` as `witc help gen c` */
   }
   if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+    if (argc > 2) {
+      fprintf(stderr, "error: %s takes no arguments (got '%s')\nRun 'witc --help' for usage.\n",
+              a, argv[2]);
+      return CLI_USAGE;
+    }
     printf("witc %s\n", WITC_VERSION);
     return CLI_OK;
   }
@@ -217,23 +305,30 @@ int cli_main(int argc, char **argv) {
   }
   int words = 0;
   const cli_command *cmd = cli_find(argc - 1, argv + 1, &words);
+  if (!cmd && is_group(a)) return run_group(argc - 1, argv + 1);
   if (!cmd) {
-    /* A prefix of a multi-word command ("witc gen"): list what may follow. */
-    bool prefix = false;
-    for (int i = 0; cli_commands[i]; i++) {
-      const char *n = cli_commands[i]->name;
-      size_t len = strlen(a);
-      if (!strncmp(n, a, len) && n[len] == ' ') {
-        if (!prefix) fprintf(stderr, "error: 'witc %s' needs a subcommand:\n", a);
-        prefix = true;
-        fprintf(stderr, "  witc %s  %s\n", n, cli_commands[i]->summary);
-      }
-    }
-    if (!prefix) fprintf(stderr, "error: unknown command '%s'\nRun 'witc --help' for the list of commands.\n", a);
+    fprintf(stderr, "error: unknown command '%s'\nRun 'witc --help' for the list of commands.\n",
+            a);
     return CLI_USAGE;
   }
   /* run() gets argv[0] == the command's last word. */
   return cmd->run(argc - words, argv + words);
+}
+
+int cli_main(int argc, char **argv) {
+  int rc = dispatch(argc, argv);
+  /* Everything a command printed must have reached standard output (a full disk, a closed
+   * descriptor): checked here once for every command, help and completion included. A
+   * command that already failed with 2 has reported its own write error. */
+  int flushed = fflush(stdout);
+  int err = errno;
+  if (flushed != 0 || ferror(stdout)) {
+    if (rc != CLI_USAGE)
+      fprintf(stderr, "error: failed to write standard output%s%s\n", flushed ? ": " : "",
+              flushed ? strerror(err) : "");
+    rc = CLI_USAGE;
+  }
+  return rc;
 }
 
 /* ---- witc help -------------------------------------------------------------------- */
@@ -323,6 +418,10 @@ static int help_run(int argc, char **argv) {
   }
   int words = 0;
   const cli_command *cmd = cli_find(argc - first, argv + first, &words);
+  if (!cmd && first + 1 == argc && is_group(argv[first])) { /* `witc help gen` */
+    print_group_help(stdout, argv[first]);
+    return CLI_OK;
+  }
   if (!cmd || first + words != argc) {
     fprintf(stderr, "error: unknown command '");
     for (int i = first; i < argc; i++) fprintf(stderr, "%s%s", i > first ? " " : "", argv[i]);

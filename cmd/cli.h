@@ -123,7 +123,9 @@ void cli_print_diags(cli_input *self);
 
 /* Writes `len` bytes to `path` atomically: a temporary ".<name>.XXXXXX" in the same
  * directory, then rename(2); an existing file keeps its mode, a new one gets 0666 less the
- * umask. Returns 0, or -1 with errno set (the temporary file is removed). */
+ * umask. When `path` is a symbolic link (or a chain of them) the file it points to is
+ * replaced, with the temporary file beside it, and the link stays. Returns 0, or -1 with
+ * errno set (the temporary file is removed). */
 int cli_write_file_atomic(const char *path, const void *data, size_t len);
 
 /* mkdir -p: creates directory `dir` and its missing parents (mode 0777 less the umask).
@@ -138,7 +140,10 @@ extern const cli_command *const cli_commands[];
 
 /* Runs the whole command line (main.c's body): global --help/--version, then dispatch on
  * argv[1] (multi-word names such as "gen c" match word by word; run() then gets argv[0]
- * == the last word). Returns the exit code. */
+ * == the last word; the first word alone, "gen", lists its commands for --help and is a
+ * usage error otherwise). Finally flushes standard output: when anything written to it
+ * failed, reports it (unless the command already failed with 2) and returns CLI_USAGE.
+ * Returns the exit code. */
 int cli_main(int argc, char **argv);
 
 /* The command whose (possibly multi-word) name argv[0..] spells, or NULL; *words gets

@@ -32,18 +32,29 @@ typedef struct witc_layout {
   uint32_t size, align;
 } witc_layout;
 
-/* The ABI model of one graph for one pointer size, with a per-type layout cache. */
+/* What the model knows about one type definition (abi.c; computed once per type id). */
+typedef struct witc_abi_info witc_abi_info;
+/* One frame of the model's explicit work stack (abi.c). */
+typedef struct witc_abi_frame witc_abi_frame;
+
+/* The ABI model of one graph for one pointer size. Every per-type fact (layout, field
+ * offsets, variant layout, flat count and the first values of the flattening, whether it
+ * holds buffers, validity) is computed once per type id, children before parents, with an
+ * explicit stack: no input-driven recursion, and the cost is linear in the size of the
+ * graph however deep its types nest. */
 typedef struct witc_abi {
   const witc_resolve *resolve;
   witc_arena *arena;
-  uint32_t ptrsize;     /* 4 or 8 */
-  witc_layout *cache;   /* per type id; align 0 = not computed yet */
-  uint8_t *busy;        /* per type id: being computed (guards a corrupt, cyclic model) */
-  uint32_t ncache;
+  uint32_t ptrsize;      /* 4 or 8 */
+  witc_abi_info *info;   /* per type id */
+  uint32_t ninfo;
+  witc_abi_frame *stack; /* the work stack of the per-type computation */
+  uint32_t stack_cap;
 } witc_abi;
 
 /* Prepares the ABI model over `resolve` for pointer size `ptrsize` (4 or 8). The resolve and
- * the arena must outlive it; later types added to the resolve are not seen. */
+ * the arena must outlive it. Types added to the resolve later are taken in when first asked
+ * about; a type already computed is not recomputed (do not change it afterwards). */
 void witc_abi_init(witc_abi *self, const witc_resolve *resolve, witc_arena *arena,
                    uint32_t ptrsize);
 
@@ -52,7 +63,7 @@ uint32_t witc_abi_align_to(uint32_t x, uint32_t a);
 
 /* Size and alignment of value type `t` (aliases followed; a resource in value position is
  * an own handle). Empty records, tuples and flags get size 0 and alignment 1 (they are not
- * valid component types; the callers reject them). Sizes saturate at UINT32_MAX. */
+ * valid component types: witc_abi_type_fault says so). Sizes saturate at UINT32_MAX. */
 witc_layout witc_abi_layout(witc_abi *self, witc_type t);
 /* witc_abi_layout(self, t).size and .align. */
 uint32_t witc_abi_size(witc_abi *self, witc_type t);
@@ -98,9 +109,19 @@ bool witc_abi_variant_layout(witc_abi *self, witc_type t, witc_variant_layout *o
 /* join of two core types (§4): equal stays, i32+f32 -> i32, any other mix -> i64. */
 witc_core witc_abi_join(witc_core a, witc_core b);
 
-/* Appends the flattening of `t` (§4, variants joined) to `out`. Stops as soon as more than
- * `max` values have been produced and returns false then (the contents are a truncated
- * prefix); returns true when the whole flattening, at most `max` values, was appended. */
+/* Number of core values `t` flattens to (§4), saturating at UINT32_MAX; computed
+ * arithmetically (a fixed-length list of n elements: n times its element's count). */
+uint32_t witc_abi_flat_count(witc_abi *self, witc_type t);
+
+/* The longest flattening witc_abi_flatten spells out (no signature needs more than 17
+ * values: beyond 16 parameters or 1 result they spill to memory). */
+#define WITC_ABI_FLAT_MAX 64
+
+/* Appends the flattening of `t` (§4, variants joined) to `out` when it has at most `max`
+ * values and at most WITC_ABI_FLAT_MAX, and returns true. Otherwise returns false and
+ * appends a prefix of at most `max` + 1 of its values (possibly fewer); the length is
+ * witc_abi_flat_count. The work is proportional to what is appended, never to the length
+ * of a fixed-length list or the depth of the type. */
 bool witc_abi_flatten(witc_abi *self, witc_type t, uint32_t max, witc_core_vec *out);
 
 /* Which side of the canonical ABI a function signature is for. */
@@ -133,6 +154,44 @@ witc_layout witc_abi_params_layout(witc_abi *self, const witc_function *f, uint3
 /* Does a value of type `t` hold buffers in linear memory (strings, lists, maps, at any
  * depth)? Only then does a lifted export need a post-return to free its result. */
 bool witc_abi_has_buffers(witc_abi *self, witc_type t);
+
+/* ---- validity ------------------------------------------------------------------------ */
+
+/* Why a type definition is not a valid component-model type (wasmparser's component
+ * validation, which wit-component runs), judged on the type itself: a type that merely
+ * contains a faulty type has no fault of its own. */
+typedef enum witc_abi_fault {
+  WITC_ABI_VALID,
+  WITC_ABI_EMPTY_RECORD,          /* record with no fields */
+  WITC_ABI_EMPTY_VARIANT,         /* variant with no cases */
+  WITC_ABI_EMPTY_ENUM,            /* enum with no cases */
+  WITC_ABI_EMPTY_FLAGS,           /* flags with no members */
+  WITC_ABI_TOO_MANY_FLAGS,        /* more than 32 flags */
+  WITC_ABI_EMPTY_TUPLE,           /* tuple<> */
+  WITC_ABI_EMPTY_FIXED_LIST,      /* list<T, 0> */
+  WITC_ABI_FIXED_LIST_TOO_LONG,   /* list<T, N> with N > 2^30 */
+  WITC_ABI_DUPLICATE_NAME,        /* two fields, cases or flags named alike, ignoring case */
+  WITC_ABI_TOO_LARGE,             /* 2^28 bytes or more, while each part is smaller */
+} witc_abi_fault;
+
+/* Largest valid fixed-length list length and the size limit (wasmparser's). */
+#define WITC_ABI_MAX_FIXED_LIST (1u << 30)
+#define WITC_ABI_MAX_SIZE (1u << 28) /* sizes must be below this */
+
+/* The fault of type `t` itself (WITC_ABI_VALID for builtins, aliases and sound types). */
+witc_abi_fault witc_abi_type_fault(witc_abi *self, witc_type t);
+
+/* The diagnostic for a faulty type: "record `r` has no fields: not a valid component type"
+ * (arena string), or NULL when `t` has no fault. */
+const char *witc_abi_fault_message(witc_abi *self, witc_type t);
+
+/* Reports, as errors in `diags` (may be NULL), every type reachable from world `w` (its
+ * imports then exports; an interface's types, then its functions' parameters and results;
+ * each type once, a type before the types it contains) that has a fault, at the type's
+ * WIT location (a repeated name: that member's; an anonymous type without a location:
+ * where it is used). Returns the number of errors. `witc abi` and `witc gen c` both refuse
+ * a world on this verdict, so they report the same errors. */
+uint32_t witc_abi_check_world(witc_abi *self, const witc_world *w, witc_diags *diags);
 
 /* ---- core names (§8) ------------------------------------------------------------------- */
 
@@ -178,8 +237,12 @@ witc_core_import witc_abi_resource_import(witc_abi *self, witc_mangling m,
 const char *witc_abi_resource_dtor(witc_abi *self, witc_mangling m, const witc_world_key *key,
                                    witc_str name);
 
-/* Names of the module-level exports: "cabi_realloc" / "cm32p2_realloc", "memory" /
- * "cm32p2_memory", "_initialize" / "cm32p2_initialize". Static strings. */
+/* Names of the module-level exports, as a core module built from the generated C exports
+ * them: the allocator "cabi_realloc" (legacy) / "cm32p2_realloc" (standard32), which the
+ * generated code defines; the linear memory "memory" and the initializer "_initialize",
+ * under both manglings, since wasm-ld and the wasi reactor start file export those names
+ * (wit-component 0.259 accepts them next to the cm32p2 names; it would also take
+ * "cm32p2_memory" / "cm32p2_initialize", which nothing here exports). Static strings. */
 const char *witc_abi_realloc_name(witc_mangling m);
 const char *witc_abi_memory_name(witc_mangling m);
 const char *witc_abi_initialize_name(witc_mangling m);

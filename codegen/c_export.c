@@ -14,20 +14,26 @@ static const char *export_ownership(cg *g, const cg_fn *fn) {
   witc_buf b;
   witc_buf_init(&b);
   witc_buf_puts(&b, "Implement this (called by the host).");
-  bool ptr_args = false, own_val = false, borrow_val = false;
+  bool ptr_args = false, own_val = false, borrow_val = false, borrow_ptr = false, rep_val = false;
   for (uint32_t i = 0; i < fn->f->params.len; i++) {
     uint32_t t = cg_unalias(g, fn->pt[i]);
     if (cg_by_pointer(g, t)) ptr_args |= cg_ct(g, t)->mem || cg_ct(g, t)->own || cg_ct(g, t)->borrow;
+    if (cg_by_pointer(g, t)) borrow_ptr |= cg_ct(g, t)->borrow;
     else if (cg_ct(g, t)->kind == CK_OWN) own_val = true;
-    else if (cg_ct(g, t)->kind == CK_BORROW) borrow_val = true;
+    else if (cg_ct(g, t)->kind == CK_BORROW && cg_ct(g, t)->borrow) borrow_val = true;
+    else if (cg_ct(g, t)->kind == CK_BORROW) rep_val = true;
   }
   if (ptr_args)
     witc_buf_puts(&b, "\nOwnership: arguments passed by pointer stay the glue's; after you return "
-                      "it frees\nwhat is left in them (buffers, own handles, borrows). To keep a "
-                      "part, copy it\nout and zero it in the argument.");
+                      "it frees\nwhat is left in them (buffers, own handles). To keep a "
+                      "part, copy it out and zero it\nin the argument.");
   if (own_val) witc_buf_puts(&b, "\nOwn handles passed by value become yours: drop or keep them.");
-  if (borrow_val)
-    witc_buf_puts(&b, "\nBorrowed handles are valid until you return (the glue ends them).");
+  if (borrow_val || borrow_ptr)
+    witc_buf_puts(&b, "\nBorrowed handles are valid until you return; the glue ends them then: "
+                      "never drop\nor zero one.");
+  if (rep_val)
+    witc_buf_puts(&b, "\nBorrows of this component's own resources arrive as rep pointers, valid "
+                      "until you\nreturn.");
   if (fn->rt != UINT32_MAX) {
     const ctype *rc = cg_ct(g, fn->rt);
     if (fn->ret_mode == 2)
@@ -74,26 +80,29 @@ void cg_export_func(cg *g, const witc_world_key *key, const char *prefix, const 
   for (uint32_t k = 0; k < fn.sig.params.len; k++)
     witc_buf_printf(b, "%s%s _f%u", k ? ", " : "", cg_core_ctype(fn.sig.params.items[k]), (unsigned)k);
   witc_buf_puts(b, ") {\n");
-  for (uint32_t i = 0; i < n; i++) {
-    witc_buf_printf(b, "  %s _a%u;\n", cg_cname(g, fn.pt[i]), (unsigned)i);
-    witc_buf_printf(b, "  %s__zero(&_a%u, sizeof _a%u);\n", g->ws, (unsigned)i, (unsigned)i);
-  }
+  /* The arguments: flat ones are lifted into locals (they are small: at most 16 core
+   * values); spilled ones stay where the host wrote them, in the block it allocated with
+   * cabi_realloc, which is passed by pointer and freed after the call (however large:
+   * nothing of it is copied to the stack). */
+  const char **av = witc_arena_alloc(g->arena, sizeof(char *) * (n ? n : 1));
   if (fn.sig.params_indirect) {
     witc_buf_printf(b, "  struct %s__params *_p = (struct %s__params *)(uintptr_t)_f0;\n",
                     fn.cname, fn.cname);
-    for (uint32_t i = 0; i < n; i++) witc_buf_printf(b, "  _a%u = _p->%s;\n", (unsigned)i, fn.pn[i]);
-    witc_buf_printf(b, "  cabi_free(_p, sizeof *_p, %s_ALIGNOF(struct %s__params));\n", g->WS,
-                    fn.cname);
+    for (uint32_t i = 0; i < n; i++) av[i] = witc_arena_printf(g->arena, "_p->%s", fn.pn[i]);
   } else {
+    for (uint32_t i = 0; i < n; i++) {
+      witc_buf_printf(b, "  %s _a%u;\n", cg_cname(g, fn.pt[i]), (unsigned)i);
+      witc_buf_printf(b, "  %s__zero(&_a%u, sizeof _a%u);\n", g->ws, (unsigned)i, (unsigned)i);
+      av[i] = witc_arena_printf(g->arena, "_a%u", (unsigned)i);
+    }
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++)
-      cg_lift(g, b, fn.pt[i], witc_arena_printf(g->arena, "_a%u", (unsigned)i), "_f",
-              fn.sig.params.items, &k, 1);
+      cg_lift(g, b, fn.pt[i], av[i], "_f", fn.sig.params.items, &k, 1);
   }
   witc_buf args;
   witc_buf_init(&args);
   for (uint32_t i = 0; i < n; i++)
-    witc_buf_printf(&args, "%s%s_a%u", i ? ", " : "", cg_by_pointer(g, fn.pt[i]) ? "&" : "", (unsigned)i);
+    witc_buf_printf(&args, "%s%s%s", i ? ", " : "", cg_by_pointer(g, fn.pt[i]) ? "&" : "", av[i]);
   const char *rv = NULL; /* lvalue holding the result */
   if (fn.ret_mode == 2) {
     if (fn.sig.results_indirect) {
@@ -116,12 +125,14 @@ void cg_export_func(cg *g, const witc_world_key *key, const char *prefix, const 
   }
   witc_buf_delete(&args);
   for (uint32_t i = 0; i < n; i++) {
-    const char *a = witc_arena_printf(g->arena, "_a%u", (unsigned)i);
     if (cg_by_pointer(g, fn.pt[i]))
-      cg_emit_walk(g, b, fn.pt[i], a, "WITC_WALK_MEM | WITC_WALK_DROP | WITC_WALK_END_BORROW", 1);
+      cg_emit_walk(g, b, fn.pt[i], av[i], "WITC_WALK_MEM | WITC_WALK_DROP | WITC_WALK_END_BORROW", 1);
     else
-      cg_emit_walk(g, b, fn.pt[i], a, "WITC_WALK_END_BORROW", 1);
+      cg_emit_walk(g, b, fn.pt[i], av[i], "WITC_WALK_END_BORROW", 1);
   }
+  if (fn.sig.params_indirect)
+    witc_buf_printf(b, "  cabi_free(_p, sizeof *_p, %s_ALIGNOF(struct %s__params));\n", g->WS,
+                    fn.cname);
   if (fn.sig.results_indirect) {
     witc_buf_puts(b, "  return (int32_t)(uintptr_t)_ret;\n");
   } else if (fn.sig.results.len) {

@@ -19,6 +19,29 @@ static void fail(checker *ck, witc_span sp, const char *fmt, const char *a, uint
   ck->ok = false;
 }
 
+/* The checks of one type definition before its members are visited. Returns false when
+ * its members are not to be visited (future, stream). */
+static bool check_pre(checker *ck, const witc_typedef *td, witc_span sp) {
+  const char *nm = td->name.ptr ? td->name.ptr : "";
+  uint32_t nl = td->name.ptr ? td->name.len : 0;
+  switch (td->kind) {
+  case WITC_TD_FUTURE:
+    fail(ck, sp, "`witc gen c` does not support `future` types yet%.*s", "", 0);
+    return false;
+  case WITC_TD_STREAM:
+    fail(ck, sp, "`witc gen c` does not support `stream` types yet%.*s", "", 0);
+    return false;
+  case WITC_TD_UNKNOWN:
+    fail(ck, sp, "unresolved type `%.*s`", nm, nl);
+    break;
+  default: break;
+  }
+  return true;
+}
+
+/* Checks type `t` (used at `where`) and every type it contains, each type once, with an
+ * explicit stack. (Types that are not valid component types are the ABI model's verdict:
+ * witc_abi_check_world, in check_world.) */
 static void check_type(checker *ck, witc_type t, witc_span where) {
   const witc_resolve *r = ck->g->r;
   if (t.tag == WITC_T_ERROR_CONTEXT) {
@@ -26,62 +49,36 @@ static void check_type(checker *ck, witc_type t, witc_span where) {
     return;
   }
   if (t.tag != WITC_T_ID || t.id >= r->types.len || ck->seen[t.id]) return;
+  typedef struct { uint32_t id, next; witc_span sp; } cframe;
+  witc_vec(cframe) st = {0};
   ck->seen[t.id] = 1;
-  const witc_typedef *td = &r->types.items[t.id];
-  witc_span sp = witc_span_is_none(td->span) ? where : td->span;
-  const char *nm = td->name.ptr ? td->name.ptr : "";
-  uint32_t nl = td->name.ptr ? td->name.len : 0;
-  switch (td->kind) {
-  case WITC_TD_FUTURE:
-    fail(ck, sp, "`witc gen c` does not support `future` types yet%.*s", "", 0);
-    return;
-  case WITC_TD_STREAM:
-    fail(ck, sp, "`witc gen c` does not support `stream` types yet%.*s", "", 0);
-    return;
-  case WITC_TD_RECORD:
-    if (!td->u.fields.len) fail(ck, sp, "record `%.*s` has no fields: not a valid component type", nm, nl);
-    for (uint32_t i = 0; i < td->u.fields.len; i++) check_type(ck, td->u.fields.items[i].type, sp);
-    break;
-  case WITC_TD_VARIANT:
-    if (!td->u.fields.len) fail(ck, sp, "variant `%.*s` has no cases: not a valid component type", nm, nl);
-    for (uint32_t i = 0; i < td->u.fields.len; i++) check_type(ck, td->u.fields.items[i].type, sp);
-    break;
-  case WITC_TD_ENUM:
-    if (!td->u.fields.len) fail(ck, sp, "enum `%.*s` has no cases: not a valid component type", nm, nl);
-    break;
-  case WITC_TD_FLAGS:
-    if (!td->u.fields.len) fail(ck, sp, "flags `%.*s` has no flags: not a valid component type", nm, nl);
-    if (td->u.fields.len > 32)
-      fail(ck, sp, "flags `%.*s` has more than 32 flags: not a valid component type", nm, nl);
-    break;
-  case WITC_TD_TUPLE:
-    if (!td->u.tuple.len) fail(ck, sp, "empty tuple: not a valid component type%.*s", "", 0);
-    for (uint32_t i = 0; i < td->u.tuple.len; i++) check_type(ck, td->u.tuple.items[i], sp);
-    break;
-  case WITC_TD_OPTION: case WITC_TD_LIST: case WITC_TD_TYPE: check_type(ck, td->u.type, sp); break;
-  case WITC_TD_RESULT:
-    check_type(ck, td->u.result.ok, sp);
-    check_type(ck, td->u.result.err, sp);
-    break;
-  case WITC_TD_MAP:
-    check_type(ck, td->u.map.key, sp);
-    check_type(ck, td->u.map.value, sp);
-    break;
-  case WITC_TD_FIXED_LIST:
-    if (td->u.fixed.size == 0)
-      fail(ck, sp, "fixed-length list of length 0: not a valid component type%.*s", "", 0);
-    check_type(ck, td->u.fixed.elem, sp);
-    break;
-  case WITC_TD_HANDLE:
-    check_type(ck, witc_type_id(td->u.handle.resource), sp);
-    break;
-  case WITC_TD_UNKNOWN:
-    fail(ck, sp, "unresolved type `%.*s`", nm, nl);
-    break;
-  case WITC_TD_RESOURCE: break;
+  {
+    const witc_typedef *td = &r->types.items[t.id];
+    witc_span sp = witc_span_is_none(td->span) ? where : td->span;
+    if (!check_pre(ck, td, sp)) return;
+    witc_vec_push(ck->g->arena, &st, ((cframe){t.id, 0, sp}));
   }
-  if (ck->ok && witc_abi_size(&ck->g->abi, t) >= (1u << 28))
-    fail(ck, sp, "type `%.*s` is 2^28 bytes or larger: not a valid component type", nm, nl);
+  while (st.len) {
+    cframe *f = &st.items[st.len - 1];
+    const witc_typedef *td = &r->types.items[f->id];
+    uint32_t n = cg_wit_nkids(td);
+    if (f->next < n) {
+      witc_type k = cg_wit_kid(td, f->next++);
+      witc_span psp = f->sp;
+      if (k.tag == WITC_T_ERROR_CONTEXT) {
+        fail(ck, psp, "`witc gen c` does not support `error-context` yet%.*s", "", 0);
+        continue;
+      }
+      if (k.tag != WITC_T_ID || k.id >= r->types.len || ck->seen[k.id]) continue;
+      ck->seen[k.id] = 1;
+      const witc_typedef *kd = &r->types.items[k.id];
+      witc_span ksp = witc_span_is_none(kd->span) ? psp : kd->span;
+      if (!check_pre(ck, kd, ksp)) continue;
+      witc_vec_push(ck->g->arena, &st, ((cframe){k.id, 0, ksp}));
+      continue;
+    }
+    st.len--;
+  }
 }
 
 static void check_func(checker *ck, const witc_function *f) {
@@ -107,6 +104,9 @@ static void check_iface(checker *ck, witc_id id) {
 
 static bool check_world(cg *g) {
   checker ck = {g, NULL, true};
+  /* Invalid component types (empty record/variant/enum/flags/tuple, more than 32 flags,
+   * list<T, 0>, 2^28 bytes or more): the one verdict `witc abi` reports too, same order. */
+  if (witc_abi_check_world(&g->abi, g->w, g->diags)) ck.ok = false;
   ck.seen = witc_arena_alloc(g->arena, g->r->types.len + 1);
   for (int side = 0; side < 2; side++) {
     const witc_world_entry *es = side ? g->w->exports.items : g->w->imports.items;
@@ -136,6 +136,8 @@ static void header_prologue(cg *g, witc_buf *h, const char *world_name) {
     " * - Exported functions (you implement them, named exports_...): arguments passed by\n"
     " *   pointer stay the glue's and are released after you return, unless you move a part\n"
     " *   out (copy it, then zero it in the argument); results you write become the host's.\n"
+    " *   Borrowed handles they receive (by value or inside an argument) are ended by the\n"
+    " *   glue when you return: never drop or zero one.\n"
     " * - Every type that owns memory or own handles has a _free function that releases it\n"
     " *   and zeroes the value (a zeroed value owns nothing). A string or list of length 0\n"
     " *   owns no buffer: never allocate one for it.\n"
@@ -364,6 +366,7 @@ static void gen_world(cg *g) {
 }
 
 static void reserve_fixed_names(cg *g) {
+  cg_reserve_names(g);
   const char *fixed[] = {"cabi_realloc", "cabi_free", "memcpy", "memmove", "memset", NULL};
   for (int i = 0; fixed[i]; i++) cg_claim(g, fixed[i], "the runtime");
   const char *pats[] = {"%s_string_t", "%s_string_set", "%s_string_dup", "%s_string_dup_n",
@@ -415,6 +418,9 @@ static bool generate(cg *g, const witc_resolve *r, witc_id world, const witc_gen
   }
   if (!check_world(g)) return false;
   g->tcache = witc_arena_alloc(r->arena, sizeof(uint32_t) * (r->types.len * 2 + 2));
+  g->tvisit = witc_arena_alloc(r->arena, r->types.len * 2 + 2);
+  g->handles = witc_arena_alloc(r->arena, r->types.len + 1);
+  g->unal = witc_arena_alloc(r->arena, sizeof(witc_type) * (r->types.len + 1));
   reserve_fixed_names(g);
   cg_types_init(g);
   gen_world(g);

@@ -1,11 +1,15 @@
 /* c_import.c: glue for imported functions (the guest calls the host: canon lower,
  * docs/canonical-abi.md §4, docs/c-bindings.md §1.6) and helpers of imported resources
  * (§7: [resource-drop]). Arguments are lowered without copies; a spilled parameter tuple
- * lives on the caller's stack; a spilled result is written by the host straight into the
- * caller's `*ret` (C layout = canonical layout). */
+ * lives on the caller's stack up to CG_STACK_PARAMS bytes, in a block from cabi_realloc
+ * beyond; a spilled result is written by the host straight into the caller's `*ret` (C
+ * layout = canonical layout). */
 #include "c_int.h"
 
 #include <string.h>
+
+/* Largest spilled parameter tuple (wasm32 bytes) an import builds on the stack. */
+#define CG_STACK_PARAMS 1024
 
 void cg_cstr(witc_buf *b, const char *s) {
   witc_buf_putc(b, '"');
@@ -41,15 +45,14 @@ void cg_fn_init(cg *g, cg_fn *fn, const witc_function *f, const char *prefix, in
   uint32_t n = f->params.len;
   fn->pt = witc_arena_alloc(g->arena, sizeof(uint32_t) * (n ? n : 1));
   fn->pn = witc_arena_alloc(g->arena, sizeof(char *) * (n ? n : 1));
-  for (uint32_t i = 0; i < n; i++) {
-    fn->pt[i] = cg_type(g, f->params.items[i].type, side);
-    fn->pn[i] = cg_ident(g, f->params.items[i].name, "parameter");
-  }
+  for (uint32_t i = 0; i < n; i++) fn->pt[i] = cg_type(g, f->params.items[i].type, side);
   fn->rt = UINT32_MAX;
   if (f->result.tag != WITC_T_NONE) {
     fn->rt = cg_type(g, f->result, side);
     fn->ret_mode = cg_by_pointer(g, fn->rt) ? 2 : 1;
   }
+  /* after every type of the function: a parameter must not hide a name the function uses */
+  for (uint32_t i = 0; i < n; i++) fn->pn[i] = cg_ident(g, f->params.items[i].name, "parameter");
   witc_abi_func_sig(&g->abi, f, side == SIDE_IMPORT ? WITC_ABI_IMPORT : WITC_ABI_EXPORT, &fn->sig);
   fn->cname = cg_claim(g, func_c_name(g, prefix, f->name),
                        witc_arena_printf(g->arena, "function `%.*s`", (int)f->name.len, f->name.ptr));
@@ -163,13 +166,27 @@ void cg_import_func(cg *g, const witc_world_key *key, const char *prefix, const 
   uint32_t n = f->params.len;
   uint32_t nflat = fn.sig.params.len - (fn.sig.retptr ? 1 : 0);
   /* The argument list is complete before any arena allocation (a jump would leak it). */
+  bool heap_params =
+      fn.sig.params_indirect && witc_abi_params_layout(&g->abi, f, NULL).size > CG_STACK_PARAMS;
   witc_buf args;
   witc_buf_init(&args);
+  /* A spilled parameter tuple of more than CG_STACK_PARAMS bytes is built in a block from
+   * cabi_realloc rather than on the stack (a list<u8, 100000> argument must not overflow
+   * the guest's 64 KiB shadow stack). */
   if (fn.sig.params_indirect) {
-    witc_buf_printf(b, "  struct %s__params _p;\n  %s__zero(&_p, sizeof _p);\n", fn.cname, g->ws);
+    if (heap_params) {
+      witc_buf_printf(b,
+                      "  struct %s__params *_p = (struct %s__params *)cabi_realloc(NULL, 0, "
+                      "%s_ALIGNOF(struct %s__params), sizeof *_p);\n",
+                      fn.cname, fn.cname, g->WS, fn.cname);
+      witc_buf_printf(b, "  %s__zero(_p, sizeof *_p);\n", g->ws);
+    } else {
+      witc_buf_printf(b, "  struct %s__params _p_area, *_p = &_p_area;\n  %s__zero(_p, sizeof *_p);\n",
+                      fn.cname, g->ws);
+    }
     for (uint32_t i = 0; i < n; i++)
-      witc_buf_printf(b, "  _p.%s = %s%s;\n", fn.pn[i], cg_by_pointer(g, fn.pt[i]) ? "*" : "", fn.pn[i]);
-    witc_buf_puts(&args, "(int32_t)(uintptr_t)&_p");
+      witc_buf_printf(b, "  _p->%s = %s%s;\n", fn.pn[i], cg_by_pointer(g, fn.pt[i]) ? "*" : "", fn.pn[i]);
+    witc_buf_puts(&args, "(int32_t)(uintptr_t)_p");
   } else {
     for (uint32_t k = 0; k < nflat; k++) {
       witc_buf_printf(b, "  %s _f%u = 0;\n", cg_core_ctype(fn.sig.params.items[k]), (unsigned)k);
@@ -192,6 +209,9 @@ void cg_import_func(cg *g, const witc_world_key *key, const char *prefix, const 
   witc_buf_puts(b, "  ");
   if (fn.sig.results.len) witc_buf_printf(b, "%s _r0 = ", cg_core_ctype(fn.sig.results.items[0]));
   witc_buf_printf(b, "%s__import(%s);\n", fn.cname, argv);
+  if (heap_params)
+    witc_buf_printf(b, "  cabi_free(_p, sizeof *_p, %s_ALIGNOF(struct %s__params));\n", g->WS,
+                    fn.cname);
   /* own handles inside pointer arguments moved to the callee: forget them */
   for (uint32_t i = 0; i < n; i++)
     if (cg_by_pointer(g, fn.pt[i]) && cg_ct(g, fn.pt[i])->own)
@@ -219,8 +239,9 @@ void cg_import_resource(cg *g, ctype *res) {
   witc_buf_printf(h,
                   "/* Handles of the imported resource `%.*s`: an own handle must be dropped "
                   "exactly once\n * (%s_drop_own, or by passing it where an own handle is "
-                  "taken); a borrow is only\n * valid during the call it was passed to. Handle "
-                  "0 is never valid. */\n",
+                  "taken); a borrow is only\n * valid during the call it was passed to, and "
+                  "is never dropped by you (the glue ends\n * the borrows an export receives "
+                  "when it returns). Handle 0 is never valid. */\n",
                   (int)res->wit_name.len, res->wit_name.ptr, res->base);
   witc_buf_printf(h, "typedef struct %s { int32_t __handle; } %s;\n", res->own_name, res->own_name);
   witc_buf_printf(h, "typedef struct %s { int32_t __handle; } %s;\n", res->borrow_name, res->borrow_name);
@@ -235,31 +256,32 @@ void cg_import_resource(cg *g, ctype *res) {
                   "ignored. */\nvoid %s_drop_own(%s handle);\n",
                   (int)res->wit_name.len, res->wit_name.ptr, res->base, res->own_name);
   witc_buf_printf(hh,
-                  "/** Ends a borrow of `%.*s` received by an export. The export glue ends every "
-                  "borrow\n * it passed to you after you return: call this only for borrows you "
-                  "end early\n * (and then zero the handle). */\nvoid %s_drop_borrow(%s handle);\n",
-                  (int)res->wit_name.len, res->wit_name.ptr, res->base, res->borrow_name);
-  witc_buf_printf(hh,
                   "/** A borrow of an own handle, to pass where `borrow<%.*s>` is expected; the "
                   "own handle\n * stays yours and the borrow must not be dropped. */\n%s "
                   "%s_borrow_%s(%s handle);\n\n",
                   (int)res->wit_name.len, res->wit_name.ptr, res->borrow_name, res->prefix,
                   res->rsnake, res->own_name);
 
+  /* [resource-drop] and the glue's own borrow ending go with the walkers (which use it and
+   * come first in the .c): borrows an export receives are ended by the glue alone, so the
+   * header offers no function that drops a borrow. */
   witc_core_import ci = witc_abi_resource_import(&g->abi, g->mangling, res->key, res->wit_name,
                                                  false, WITC_RES_DROP);
+  witc_buf *w = &g->c_helpers;
+  witc_buf_puts(w, "WITC_IMPORT(");
+  cg_cstr(w, ci.module);
+  witc_buf_puts(w, ", ");
+  cg_cstr(w, ci.name);
+  witc_buf_printf(w, ")\nextern void %s__drop_import(int32_t handle);\n\n", res->base);
+  witc_buf_printf(w,
+                  "/* ends a borrow that an export received (the export glue, after the call) */\n"
+                  "WITC_UNUSED static void %s__drop_borrow(%s handle) {\n"
+                  "  if (handle.__handle) %s__drop_import(handle.__handle);\n}\n\n",
+                  res->base, res->borrow_name, res->base);
   witc_buf *c = &g->c_imports;
-  witc_buf_puts(c, "WITC_IMPORT(");
-  cg_cstr(c, ci.module);
-  witc_buf_puts(c, ", ");
-  cg_cstr(c, ci.name);
-  witc_buf_printf(c, ")\nextern void %s__drop_import(int32_t handle);\n\n", res->base);
   witc_buf_printf(c,
                   "void %s_drop_own(%s handle) {\n  if (handle.__handle) %s__drop_import(handle.__handle);\n}\n\n",
                   res->base, res->own_name, res->base);
-  witc_buf_printf(c,
-                  "void %s_drop_borrow(%s handle) {\n  if (handle.__handle) %s__drop_import(handle.__handle);\n}\n\n",
-                  res->base, res->borrow_name, res->base);
   witc_buf_printf(c,
                   "%s %s_borrow_%s(%s handle) {\n  %s b;\n  b.__handle = handle.__handle;\n  return b;\n}\n\n",
                   res->borrow_name, res->prefix, res->rsnake, res->own_name, res->borrow_name);

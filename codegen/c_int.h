@@ -51,12 +51,29 @@ typedef struct ctype {
   uint32_t res;          /* CK_OWN/CK_BORROW: the resource ctype */
   bool mem, own, borrow; /* holds memory / own handles / borrows of imported resources */
   uint8_t state;         /* 0 new, 1 being defined, 2 defined */
+  uint32_t ua;           /* this ctype with every CK_ALIAS followed (cg_unalias) */
   /* resources */
   bool res_exported;
   const witc_world_key *key; /* the resource's world item (NULL: world level) */
   witc_str wit_name;
   const char *own_name, *borrow_name, *prefix, *rsnake;
 } ctype;
+
+/* A frame of cg_type's walk (c_types.c): the (type, context) slot, its pairs in cg.kids. */
+typedef struct cg_tframe {
+  uint32_t slot, kid0, nkids, next;
+} cg_tframe;
+
+/* A frame of the flat lowering/lifting walk (c_flat.c). */
+typedef struct cg_fframe {
+  uint32_t i;            /* the ctype (aliases followed) */
+  uint32_t plen;         /* length of its expression in cg.path */
+  uint32_t next;         /* next member or case */
+  uint32_t start, width; /* variants: first payload slot, number of payload slots */
+  int ind;               /* indentation */
+  uint8_t phase;         /* 0 enter, 1 members, 2 cases */
+  bool open;             /* a case block is open */
+} cg_fframe;
 
 /* Per interface id: how the world reaches it on each side (SIDE_* index). */
 typedef struct cg_iface {
@@ -80,6 +97,14 @@ typedef struct cg {
   /* ctypes */
   witc_vec(ctype) types;
   uint32_t *tcache; /* (type id * 2 + ctx) -> ctype index + 1, 0 = not yet */
+  uint8_t *tvisit;  /* (type id * 2 + ctx) -> on the stack of cg_type's walk */
+  uint8_t *handles; /* type id -> holds handles: 0 unknown, 1 being computed, 2 no, 3 yes */
+  witc_type *unal;  /* type id -> cg_wit_unalias of an alias (tag NONE: not known yet) */
+  witc_vec(uint32_t) kids;  /* cg_type's walk: the pairs each frame will ask for */
+  witc_vec(cg_tframe) tstack; /* cg_type's walk: its frames */
+  witc_vec(uint32_t) dstack; /* cg_define's walk: ctype indices */
+  witc_vec(cg_fframe) fstack; /* cg_lower / cg_lift: the walk's frames */
+  witc_vec(char) path;        /* cg_lower / cg_lift: the C expression being visited */
   witc_strmap type_keys; /* structural key -> ctype index */
   witc_strmap names;     /* claimed C identifiers */
   witc_strmap note_set;  /* notes already reported */
@@ -100,14 +125,22 @@ const char *cg_buf_str(cg *g, witc_buf *b);
 /* Arena copies of `s` in snake_case / SHOUTY_CASE. */
 const char *cg_snake(cg *g, witc_str s);
 const char *cg_shouty(const char *snake, cg *g);
-/* snake_case identifier escaped against C/C++ keywords and the glue's reserved names
- * (a trailing '_' is added; the rename is noted). `what` describes the item for the note. */
+/* snake_case identifier (a parameter, field or case) escaped against C/C++ keywords, the
+ * standard names the generated code uses, gcc's predefined lower-case macros and every C
+ * name of the bindings claimed so far (a trailing '_' is added, the rename noted). Create
+ * the ctypes of the declaration it appears in first, so that their names are claimed.
+ * `what` describes the item for the note. */
 const char *cg_ident(cg *g, witc_str s, const char *what);
+/* Claims the reserved identifiers of cg_ident in the global name table (first of all). */
+void cg_reserve_names(cg *g);
+/* Is `s` a claimed (or reserved) global C name? */
+bool cg_name_taken(cg *g, const char *s);
 /* Claims a global C identifier: returns `want`, or want_2, want_3, ... when taken (noted). */
 const char *cg_claim(cg *g, const char *want, const char *what);
 /* Writes a WIT doc comment as a C comment at indentation `ind` (no output without docs);
- * `witc:` directive lines are left out; `extra` (may be NULL) is appended as a last
- * paragraph (the ownership note). */
+ * `witc:` directive lines are left out, and the text is escaped so that it cannot end or
+ * nest the comment, form a trigraph or splice a line (docs/gen-c.md "Doc comments");
+ * `extra` (may be NULL) is appended as a last paragraph (the ownership note). */
 void cg_doc(cg *g, witc_buf *b, witc_str docs, const char *extra, int ind);
 /* The C prefix of interface `iface` seen from `side` (snake parts, version when several
  * versions of its package are present, `exports_` for the export copy). */
@@ -129,7 +162,7 @@ static inline ctype *cg_ct(cg *g, uint32_t i) { return &g->types.items[i]; }
 void cg_define(cg *g, uint32_t i);
 /* C spelling of a ctype in a declaration ("uint32_t", "ns_pkg_i_r_t"). */
 const char *cg_cname(cg *g, uint32_t i);
-/* Follows CK_ALIAS ctypes to the underlying one. */
+/* Follows CK_ALIAS ctypes to the underlying one (O(1)). */
 uint32_t cg_unalias(cg *g, uint32_t i);
 /* Parameters of this ctype are passed by pointer (strings and aggregates). */
 bool cg_by_pointer(cg *g, uint32_t i);
@@ -140,6 +173,15 @@ void cg_emit_walk(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *
 bool cg_walks(cg *g, uint32_t i, unsigned mode);
 /* "sizeof(void *) == 4 ? a : b" text for a wasm32/64-bit layout pair. */
 const char *cg_ptrsel(cg *g, uint32_t a32, uint32_t a64);
+
+/* Member type slots of a WIT typedef (fields, cases, tuple items, element, ok/err,
+ * key/value, an alias's target, a handle's resource) and slot k of them (WITC_T_NONE for
+ * a case without a payload or a missing result side). */
+uint32_t cg_wit_nkids(const witc_typedef *td);
+/* witc_resolve_unalias, memoized per type id (g->unal), so chains of aliases cost linear
+ * time overall. */
+witc_type cg_wit_unalias(cg *g, witc_type t);
+witc_type cg_wit_kid(const witc_typedef *td, uint32_t k);
 
 /* ---- c_flat.c: flat lowering and lifting --------------------------------------------- */
 

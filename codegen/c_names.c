@@ -53,40 +53,77 @@ const char *cg_shouty(const char *snake, cg *g) {
   return s;
 }
 
-/* C17 and C++ keywords, alternative tokens, and names the glue reserves. */
+/* Identifiers a WIT name must not become (docs/gen-c.md "Keywords"): a parameter, field or
+ * case written with one of these gets a trailing '_'. They are also claimed in the global
+ * name table first (cg_reserve_names), so that no generated global takes one either. */
 static const char *const reserved[] = {
+    /* C17, C23 and C++20 keywords, alternative tokens and GNU keywords */
     "alignas", "alignof", "and", "and_eq", "asm", "atomic_cancel", "atomic_commit",
     "atomic_noexcept", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
     "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval",
     "constexpr", "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield",
     "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
     "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if",
-    "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "reflexpr",
-    "register", "reinterpret_cast", "requires", "restrict", "return", "short", "signed",
-    "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "synchronized",
-    "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid",
-    "typename", "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t",
-    "while", "xor", "xor_eq", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex",
-    "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
-    /* glue and libc names an identifier must not shadow */
-    "ret", "stdin", "stdout", "stderr", "errno", "assert", "offsetof", "NULL", "EOF",
+    "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not",
+    "not_eq", "nullptr", "operator", "or", "or_eq", "private", "protected", "public",
+    "reflexpr", "register", "reinterpret_cast", "requires", "restrict", "return", "short",
+    "signed", "sizeof", "static", "static_assert", "static_cast", "struct", "switch",
+    "synchronized", "template", "this", "thread_local", "throw", "true", "try", "typedef",
+    "typeid", "typename", "typeof", "typeof_unqual", "union", "unsigned", "using", "virtual",
+    "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "_Alignas", "_Alignof", "_Atomic",
+    "_BitInt", "_Bool", "_Complex", "_Decimal32", "_Decimal64", "_Decimal128", "_Generic",
+    "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
+    /* types and macros of <stdint.h>, <stddef.h> and <stdbool.h> (the header includes them
+     * and uses these types: a parameter or member of the same name would hide them) */
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    "int_least8_t", "int_least16_t", "int_least32_t", "int_least64_t", "uint_least8_t",
+    "uint_least16_t", "uint_least32_t", "uint_least64_t", "int_fast8_t", "int_fast16_t",
+    "int_fast32_t", "int_fast64_t", "uint_fast8_t", "uint_fast16_t", "uint_fast32_t",
+    "uint_fast64_t", "intptr_t", "uintptr_t", "intmax_t", "uintmax_t", "size_t", "ptrdiff_t",
+    "max_align_t", "nullptr_t", "offsetof", "NULL", "__bool_true_false_are_defined",
+    /* names of the glue and of libc that an identifier must not shadow */
+    "ret", "stdin", "stdout", "stderr", "errno", "assert", "EOF",
+    /* lower-case macros that gcc predefines in its GNU modes (-std=gnu17, gnu++17): linux
+     * and unix on Linux, i386 on x86-32, and the system and CPU names of other targets */
+    "linux", "unix", "i386", "sun", "sparc", "mips", "vax", "pdp11", "m68k", "mc68000", "hppa",
+    "ns32000", "powerpc",
     NULL,
 };
 
-static bool is_reserved(const char *s) {
+/* In g->names, a reserved identifier maps to 2, a claimed C name to 1. */
+static bool is_reserved(cg *g, const char *s) {
+  uint32_t v;
+  return witc_strmap_get(&g->names, witc_str_c(s), &v) && v == 2;
+}
+
+void cg_reserve_names(cg *g) {
   for (const char *const *k = reserved; *k; k++)
-    if (!strcmp(*k, s)) return true;
-  return false;
+    witc_strmap_put(&g->names, g->arena, witc_str_c(*k), 2, NULL);
+}
+
+bool cg_name_taken(cg *g, const char *s) {
+  uint32_t v;
+  return witc_strmap_get(&g->names, witc_str_c(s), &v);
 }
 
 const char *cg_ident(cg *g, witc_str s, const char *what) {
   const char *sn = cg_snake(g, s);
   if (!*sn) return "_";
-  if (is_reserved(sn) || (sn[0] >= '0' && sn[0] <= '9')) {
+  bool digit = sn[0] >= '0' && sn[0] <= '9';
+  if (digit || is_reserved(g, sn)) {
     const char *e = witc_arena_printf(g->arena, "%s_", sn);
     cg_note(g, "%s `%.*s` is a C/C++ keyword or reserved name: written `%s`", what, (int)s.len,
             s.ptr, e);
+    return e;
+  }
+  if (cg_name_taken(g, sn)) {
+    /* the name of a type, function or helper of the bindings, which the declaration around
+     * this identifier may use */
+    const char *e = sn;
+    do e = witc_arena_printf(g->arena, "%s_", e);
+    while (cg_name_taken(g, e));
+    cg_note(g, "%s `%.*s` is the C name of a generated declaration: written `%s`", what,
+            (int)s.len, s.ptr, e);
     return e;
   }
   return sn;
@@ -117,6 +154,30 @@ static bool is_directive(const char *p, const char *end) {
   return (size_t)(end - p) >= 5 && !memcmp(p, "witc:", 5);
 }
 
+/* Writes the text of one doc line [p, le) so that it stays inside the comment around it,
+ * for every compiler and mode: `*' '/` (which would close it) becomes `* /`, `/' '*` (a
+ * nested opener, -Wcomment) becomes `/ *`, a `?' '?` pair (a trigraph in ISO C modes, such as
+ * the line splice `?' '?/`) becomes `?\?`, and a backslash at the end of the line (a line
+ * splice, also when only spaces follow it) gets a `.` after it. Carriage returns are
+ * dropped. */
+static void doc_line(witc_buf *b, const char *p, const char *le) {
+  const char *last = le; /* the last character that is written, spaces included */
+  while (last > p && last[-1] == '\r') last--;
+  const char *trail = last; /* start of the trailing blanks */
+  while (trail > p && (trail[-1] == ' ' || trail[-1] == '\t' || trail[-1] == '\r')) trail--;
+  for (const char *q = p; q < last; q++) {
+    char c = *q;
+    if (c == '\r') continue;
+    const char *r = q + 1;
+    while (r < last && *r == '\r') r++;
+    char next = r < last ? *r : 0;
+    witc_buf_putc(b, c);
+    if ((c == '*' && next == '/') || (c == '/' && next == '*')) witc_buf_putc(b, ' ');
+    else if (c == '?' && next == '?') witc_buf_putc(b, '\\');
+    else if (c == '\\' && r >= trail) witc_buf_putc(b, '.');
+  }
+}
+
 void cg_doc(cg *g, witc_buf *b, witc_str docs, const char *extra, int ind) {
   (void)g;
   bool any = false;
@@ -132,20 +193,7 @@ void cg_doc(cg *g, witc_buf *b, witc_str docs, const char *extra, int ind) {
       }
       cg_ind(b, ind);
       witc_buf_puts(b, le > p ? " * " : " *");
-      for (const char *q = p; q < le; q++) {
-        /* keep the comment closed only where we close it, and avoid trigraph-ish `??/`
-         * and line splices */
-        if (*q == '*' && q + 1 < le && q[1] == '/') {
-          witc_buf_puts(b, "* ");
-          continue;
-        }
-        if (*q == '\\' && q + 1 == le) {
-          witc_buf_puts(b, "\\ ");
-          continue;
-        }
-        if (*q == '\r') continue;
-        witc_buf_putc(b, *q);
-      }
+      doc_line(b, p, le);
       witc_buf_putc(b, '\n');
     }
     p = nl ? nl + 1 : end;

@@ -36,17 +36,14 @@ void cg_types_init(cg *g) {
     } else {
       c.name = prim_c[t];
     }
+    c.ua = g->types.len;
     witc_vec_push(g->arena, &g->types, c);
   }
 }
 
 const char *cg_cname(cg *g, uint32_t i) { return cg_ct(g, i)->name; }
 
-uint32_t cg_unalias(cg *g, uint32_t i) {
-  for (int guard = 0; guard < 1000 && cg_ct(g, i)->kind == CK_ALIAS; guard++)
-    i = cg_ct(g, i)->members[0];
-  return i;
-}
+uint32_t cg_unalias(cg *g, uint32_t i) { return cg_ct(g, i)->ua; }
 
 bool cg_by_pointer(cg *g, uint32_t i) {
   switch (cg_ct(g, cg_unalias(g, i))->kind) {
@@ -64,8 +61,10 @@ const char *cg_ptrsel(cg *g, uint32_t a32, uint32_t a64) {
 
 /* ---- building ctypes ------------------------------------------------------------------ */
 
-static uint32_t push_ctype(cg *g, const ctype *c, const char *key) {
+static uint32_t push_ctype(cg *g, ctype *c, const char *key) {
   uint32_t idx = g->types.len;
+  /* an alias's target was built before it (smaller index): one step finds the end */
+  c->ua = c->kind == CK_ALIAS ? cg_ct(g, c->members[0])->ua : idx;
   witc_vec_push(g->arena, &g->types, *c);
   witc_strmap_put(&g->type_keys, g->arena, witc_str_c(key), idx, NULL);
   return idx;
@@ -73,11 +72,6 @@ static uint32_t push_ctype(cg *g, const ctype *c, const char *key) {
 
 static bool key_lookup(cg *g, const char *key, uint32_t *idx) {
   return witc_strmap_get(&g->type_keys, witc_str_c(key), idx);
-}
-
-static bool name_taken(cg *g, const char *s) {
-  uint32_t v;
-  return witc_strmap_get(&g->names, witc_str_c(s), &v);
 }
 
 /* Picks base, base_2, ... such that every derived name is free, and claims them.
@@ -88,7 +82,7 @@ static const char *claim_family(cg *g, const char *want, const char *const *pats
   for (uint32_t n = 2;; n++) {
     bool ok = true;
     for (int k = 0; k < npats && ok; k++)
-      if (name_taken(g, witc_arena_printf(g->arena, pats[k], base))) ok = false;
+      if (cg_name_taken(g, witc_arena_printf(g->arena, pats[k], base))) ok = false;
     if (ok) break;
     base = witc_arena_printf(g->arena, "%s_%u", want, n);
   }
@@ -155,17 +149,16 @@ static uint32_t build_resource(cg *g, witc_type t, const witc_typedef *td, int c
   c.prefix = prefix;
   const char *rs = cg_snake(g, td->name);
   /* The resource's snake name may need a suffix when any helper name is taken. */
-  const char *imp_pats[] = {"%s_own_%s_t", "%s_borrow_%s_t", "%s_%s_drop_own",
-                            "%s_%s_drop_borrow", "%s_borrow_%s"};
+  const char *imp_pats[] = {"%s_own_%s_t", "%s_borrow_%s_t", "%s_%s_drop_own", "%s_borrow_%s"};
   const char *exp_pats[] = {"%s_own_%s_t", "%s_borrow_%s_t", "%s_%s_t", "%s_%s_new",
                             "%s_%s_rep", "%s_%s_drop_own", "%s_%s_destructor"};
   const char *const *pats = c.res_exported ? exp_pats : imp_pats;
-  int npats = c.res_exported ? 7 : 5;
+  int npats = c.res_exported ? 7 : 4;
   const char *r = rs;
   for (uint32_t n = 2;; n++) {
     bool ok = true;
     for (int k = 0; k < npats && ok; k++)
-      if (name_taken(g, witc_arena_printf(g->arena, pats[k], prefix, r))) ok = false;
+      if (cg_name_taken(g, witc_arena_printf(g->arena, pats[k], prefix, r))) ok = false;
     if (ok) break;
     r = witc_arena_printf(g->arena, "%s_%u", rs, n);
   }
@@ -185,7 +178,7 @@ static uint32_t build_resource(cg *g, witc_type t, const witc_typedef *td, int c
 }
 
 static uint32_t build_handle(cg *g, witc_type t, const witc_typedef *td, int ctx) {
-  witc_type rt = witc_resolve_unalias(g->r, witc_type_id(td->u.handle.resource));
+  witc_type rt = cg_wit_unalias(g, witc_type_id(td->u.handle.resource));
   uint32_t res = cg_type(g, rt, ctx);
   const char *key_s = witc_arena_printf(g->arena, "%c%u", td->u.handle.borrow ? 'B' : 'O', res);
   uint32_t idx;
@@ -214,28 +207,96 @@ static const char *scope_of(cg *g, const uint32_t *members, uint32_t n) {
   return NULL;
 }
 
-/* Does WIT type `t` hold handles (or name a resource) at any depth? */
-static bool wit_has_handles(cg *g, witc_type t, int depth) {
-  if (t.tag != WITC_T_ID || t.id >= g->r->types.len || depth > 200) return false;
-  const witc_typedef *td = &g->r->types.items[t.id];
-  switch (td->kind) {
-  case WITC_TD_HANDLE: case WITC_TD_RESOURCE: case WITC_TD_FUTURE: case WITC_TD_STREAM: return true;
-  case WITC_TD_RECORD: case WITC_TD_VARIANT:
-    for (uint32_t i = 0; i < td->u.fields.len; i++)
-      if (wit_has_handles(g, td->u.fields.items[i].type, depth + 1)) return true;
-    return false;
-  case WITC_TD_TUPLE:
-    for (uint32_t i = 0; i < td->u.tuple.len; i++)
-      if (wit_has_handles(g, td->u.tuple.items[i], depth + 1)) return true;
-    return false;
-  case WITC_TD_OPTION: case WITC_TD_LIST: case WITC_TD_TYPE: return wit_has_handles(g, td->u.type, depth + 1);
-  case WITC_TD_RESULT:
-    return wit_has_handles(g, td->u.result.ok, depth + 1) || wit_has_handles(g, td->u.result.err, depth + 1);
-  case WITC_TD_MAP:
-    return wit_has_handles(g, td->u.map.key, depth + 1) || wit_has_handles(g, td->u.map.value, depth + 1);
-  case WITC_TD_FIXED_LIST: return wit_has_handles(g, td->u.fixed.elem, depth + 1);
-  default: return false;
+witc_type cg_wit_unalias(cg *g, witc_type t) {
+  const witc_resolve *r = g->r;
+  if (t.tag != WITC_T_ID || t.id >= r->types.len || r->types.items[t.id].kind != WITC_TD_TYPE)
+    return t;
+  if (g->unal[t.id].tag != WITC_T_NONE) return g->unal[t.id];
+  /* follow the chain to the first type that is not an alias or whose end is known ... */
+  witc_type u = t;
+  for (uint32_t guard = 0; guard <= r->types.len; guard++) {
+    if (u.tag != WITC_T_ID || u.id >= r->types.len || r->types.items[u.id].kind != WITC_TD_TYPE) break;
+    if (g->unal[u.id].tag != WITC_T_NONE) {
+      u = g->unal[u.id];
+      break;
+    }
+    u = r->types.items[u.id].u.type;
   }
+  /* ... and remember that end for every alias on the way */
+  for (uint32_t guard = 0; guard <= r->types.len; guard++) {
+    if (t.tag != WITC_T_ID || t.id >= r->types.len || r->types.items[t.id].kind != WITC_TD_TYPE ||
+        g->unal[t.id].tag != WITC_T_NONE)
+      break;
+    g->unal[t.id] = u;
+    t = r->types.items[t.id].u.type;
+  }
+  return u;
+}
+
+uint32_t cg_wit_nkids(const witc_typedef *td) {
+  switch (td->kind) {
+  case WITC_TD_RECORD: case WITC_TD_VARIANT: return td->u.fields.len;
+  case WITC_TD_TUPLE: return td->u.tuple.len;
+  case WITC_TD_OPTION: case WITC_TD_LIST: case WITC_TD_TYPE: case WITC_TD_FIXED_LIST:
+  case WITC_TD_HANDLE:
+    return 1;
+  case WITC_TD_RESULT: case WITC_TD_MAP: return 2;
+  default: return 0;
+  }
+}
+
+witc_type cg_wit_kid(const witc_typedef *td, uint32_t k) {
+  switch (td->kind) {
+  case WITC_TD_RECORD: case WITC_TD_VARIANT: return td->u.fields.items[k].type;
+  case WITC_TD_TUPLE: return td->u.tuple.items[k];
+  case WITC_TD_OPTION: case WITC_TD_LIST: case WITC_TD_TYPE: return td->u.type;
+  case WITC_TD_FIXED_LIST: return td->u.fixed.elem;
+  case WITC_TD_HANDLE: return witc_type_id(td->u.handle.resource);
+  case WITC_TD_RESULT: return k ? td->u.result.err : td->u.result.ok;
+  case WITC_TD_MAP: return k ? td->u.map.value : td->u.map.key;
+  default: return witc_type_prim(WITC_T_NONE);
+  }
+}
+
+/* Does WIT type `t` hold handles (or name a resource) at any depth? Memoized per type id
+ * (g->handles: 0 unknown, 1 being computed, 2 no, 3 yes) and computed with an explicit
+ * stack, so chains of named types of any length cost linear time and no native stack. */
+static bool wit_has_handles(cg *g, witc_type t) {
+  if (t.tag != WITC_T_ID || t.id >= g->r->types.len) return false;
+  if (g->handles[t.id] >= 2) return g->handles[t.id] == 3;
+  typedef struct { uint32_t id, next; } hframe;
+  witc_vec(hframe) st = {0};
+  g->handles[t.id] = 1;
+  witc_vec_push(g->arena, &st, ((hframe){t.id, 0}));
+  while (st.len) {
+    hframe *f = &st.items[st.len - 1];
+    const witc_typedef *td = &g->r->types.items[f->id];
+    bool yes = td->kind == WITC_TD_HANDLE || td->kind == WITC_TD_RESOURCE ||
+               td->kind == WITC_TD_FUTURE || td->kind == WITC_TD_STREAM;
+    uint32_t n = yes || td->kind == WITC_TD_HANDLE ? 0 : cg_wit_nkids(td);
+    bool pushed = false;
+    while (!yes && f->next < n) {
+      witc_type k = cg_wit_kid(td, f->next++);
+      if (k.tag != WITC_T_ID || k.id >= g->r->types.len) continue;
+      uint8_t st_k = g->handles[k.id];
+      if (st_k == 3) yes = true;
+      else if (st_k == 0) {
+        g->handles[k.id] = 1;
+        witc_vec_push(g->arena, &st, ((hframe){k.id, 0}));
+        pushed = true;
+        break;
+      } /* 2: no; 1: a cycle (a corrupt model): nothing more to find there */
+    }
+    if (pushed) continue;
+    if (yes) {
+      /* every frame on the stack contains this one: all of them hold handles */
+      for (uint32_t k = 0; k < st.len; k++) g->handles[st.items[k].id] = 3;
+      break;
+    }
+    g->handles[f->id] = 2;
+    st.len--;
+  }
+  return g->handles[t.id] == 3;
 }
 
 /* The export copy of a handle-free named type of an interface that is also imported: a
@@ -277,7 +338,7 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
   if (td->kind == WITC_TD_RESOURCE) return build_resource(g, t, td, ctx);
   if (td->kind == WITC_TD_HANDLE) return build_handle(g, t, td, ctx);
   if (td->kind == WITC_TD_TYPE) {
-    witc_type u = witc_resolve_unalias(g->r, t);
+    witc_type u = cg_wit_unalias(g, t);
     if (u.tag == WITC_T_ID && g->r->types.items[u.id].kind == WITC_TD_RESOURCE)
       return cg_type(g, u, ctx);
     if (!td->name.ptr) return cg_type(g, td->u.type, ctx);
@@ -293,7 +354,7 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
     uint32_t idx;
     if (key_lookup(g, key_s, &idx)) return idx;
     if (side == SIDE_EXPORT && td->owner.kind == WITC_OWNER_INTERFACE &&
-        g->ifaces[td->owner.id].key[SIDE_IMPORT] && !wit_has_handles(g, t, 0))
+        g->ifaces[td->owner.id].key[SIDE_IMPORT] && !wit_has_handles(g, t))
       return build_export_alias(g, t, td, prefix, key_s);
   }
   /* members, seen from the type's own side */
@@ -314,18 +375,18 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
   switch (td->kind) {
   case WITC_TD_RECORD:
     c.kind = CK_RECORD;
-    for (uint32_t k = 0; k < n; k++) {
-      c.members[k] = cg_type(g, td->u.fields.items[k].type, side);
+    for (uint32_t k = 0; k < n; k++) c.members[k] = cg_type(g, td->u.fields.items[k].type, side);
+    /* after the member types: a field must not take the name of a type the struct uses */
+    for (uint32_t k = 0; k < n; k++)
       c.mnames[k] = cg_ident(g, td->u.fields.items[k].name, "record field");
-    }
     break;
   case WITC_TD_VARIANT:
     c.kind = CK_VARIANT;
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = 0; k < n; k++)
       if (td->u.fields.items[k].type.tag != WITC_T_NONE)
         c.members[k] = cg_type(g, td->u.fields.items[k].type, side);
+    for (uint32_t k = 0; k < n; k++)
       c.mnames[k] = cg_ident(g, td->u.fields.items[k].name, "variant case");
-    }
     break;
   case WITC_TD_ENUM: case WITC_TD_FLAGS:
     c.kind = td->kind == WITC_TD_ENUM ? CK_ENUM : CK_FLAGS;
@@ -432,14 +493,99 @@ static uint32_t build(cg *g, witc_type t, int ctx) {
   return push_ctype(g, &c, key_s);
 }
 
+/* Appends to g->kids the (type, context) pairs that build(g, t, ctx) passes to cg_type, in
+ * the same order (a slot number type id * 2 + context each). */
+static void type_kids(cg *g, witc_type t, int ctx) {
+  const witc_typedef *td = &g->r->types.items[t.id];
+  int side = ctx;
+#define KID(ty, c)                                                                      \
+  do {                                                                                  \
+    witc_type k_ = (ty);                                                                \
+    if (k_.tag == WITC_T_ID && k_.id < g->r->types.len)                                 \
+      witc_vec_push(g->arena, &g->kids, k_.id * 2 + (uint32_t)(c));                     \
+  } while (0)
+  switch (td->kind) {
+  case WITC_TD_RESOURCE: return;
+  case WITC_TD_HANDLE:
+    KID(cg_wit_unalias(g, witc_type_id(td->u.handle.resource)), ctx);
+    return;
+  case WITC_TD_TYPE: {
+    witc_type u = cg_wit_unalias(g, t);
+    if (u.tag == WITC_T_ID && u.id < g->r->types.len &&
+        g->r->types.items[u.id].kind == WITC_TD_RESOURCE) {
+      KID(u, ctx);
+      return;
+    }
+    if (!td->name.ptr) {
+      KID(td->u.type, ctx);
+      return;
+    }
+    break;
+  }
+  default: break;
+  }
+  if (td->name.ptr && td->owner.kind == WITC_OWNER_INTERFACE) {
+    side = cg_iface_side(g, td->owner.id, ctx);
+    if (side == SIDE_EXPORT && g->ifaces[td->owner.id].key[SIDE_IMPORT] && !wit_has_handles(g, t)) {
+      KID(t, SIDE_IMPORT); /* build_export_alias */
+      return;
+    }
+  } else if (td->name.ptr) {
+    side = SIDE_IMPORT;
+  }
+  switch (td->kind) {
+  case WITC_TD_RECORD: case WITC_TD_VARIANT: case WITC_TD_TUPLE: case WITC_TD_OPTION:
+  case WITC_TD_LIST: case WITC_TD_FIXED_LIST: case WITC_TD_RESULT: case WITC_TD_MAP:
+  case WITC_TD_TYPE:
+    for (uint32_t k = 0, n = cg_wit_nkids(td); k < n; k++) KID(cg_wit_kid(td, k), side);
+    break;
+  default: break;
+  }
+#undef KID
+}
+
+/* cg_type without recursion on the native stack: a depth-first walk with an explicit stack
+ * over the (type, context) pairs that build() will ask for, building each after its
+ * members (the order in which the recursive definition would build them, so names are
+ * claimed in the same order), so that every build() finds its members in the cache.
+ * g->tvisit marks the pairs on the walk's stack (a cycle, which only a corrupt model can
+ * have, is cut there). Re-entrant: a nested call works above the stack it finds. */
+static void prepare_type(cg *g, uint32_t root) {
+  uint32_t base = g->tstack.len;
+  uint32_t kid0 = g->kids.len;
+  g->tvisit[root] = 1;
+  type_kids(g, witc_type_id(root / 2), (int)(root % 2));
+  witc_vec_push(g->arena, &g->tstack, ((cg_tframe){root, kid0, g->kids.len - kid0, 0}));
+  while (g->tstack.len > base) {
+    uint32_t fi = g->tstack.len - 1;
+    cg_tframe *f = &g->tstack.items[fi];
+    if (f->next < f->nkids) {
+      uint32_t slot = g->kids.items[f->kid0 + f->next++];
+      if (g->tcache[slot] || g->tvisit[slot]) continue;
+      g->tvisit[slot] = 1;
+      uint32_t k0 = g->kids.len;
+      type_kids(g, witc_type_id(slot / 2), (int)(slot % 2));
+      witc_vec_push(g->arena, &g->tstack, ((cg_tframe){slot, k0, g->kids.len - k0, 0}));
+      continue;
+    }
+    uint32_t slot = f->slot;
+    g->kids.len = f->kid0;
+    g->tstack.len = fi;
+    g->tvisit[slot] = 0;
+    if (g->tcache[slot]) continue;
+    uint32_t idx = build(g, witc_type_id(slot / 2), (int)(slot % 2));
+    g->tcache[slot] = idx + 1;
+  }
+}
+
 uint32_t cg_type(cg *g, witc_type t, int ctx) {
   if (t.tag != WITC_T_ID) return (uint32_t)t.tag;
   if (t.id >= g->r->types.len) return WITC_T_S32;
   uint32_t slot = t.id * 2 + (uint32_t)ctx;
   if (g->tcache[slot]) return g->tcache[slot] - 1;
-  uint32_t idx = build(g, t, ctx);
-  g->tcache[slot] = idx + 1;
-  return idx;
+  if (g->tvisit[slot]) return WITC_T_S32; /* a cycle: only in a corrupt model */
+  prepare_type(g, slot);
+  return g->tcache[slot] ? g->tcache[slot] - 1 : WITC_T_S32;
 }
 
 /* ---- walking -------------------------------------------------------------------------- */
@@ -472,7 +618,7 @@ void cg_emit_walk(cg *g, witc_buf *b, uint32_t i, const char *expr, const char *
   case CK_BORROW: {
     const ctype *rc = cg_ct(g, c->res);
     witc_buf_printf(b,
-                    "if (((%s) & WITC_WALK_END_BORROW) && (%s).__handle) { %s_drop_borrow(%s); "
+                    "if (((%s) & WITC_WALK_END_BORROW) && (%s).__handle) { %s__drop_borrow(%s); "
                     "(%s).__handle = 0; }\n",
                     mode, expr, rc->base, expr, expr);
     return;
@@ -604,19 +750,53 @@ static void member_decl(cg *g, witc_buf *b, uint32_t m, const char *name, int in
   witc_buf_printf(b, "%s %s;\n", cg_cname(g, m), name);
 }
 
+/* The next member of ctype `i` that is not defined yet (its own members first, then a
+ * handle's resource), from *next on; UINT32_MAX when there is none. */
+static uint32_t next_undefined(cg *g, uint32_t i, uint32_t *next) {
+  const ctype *c = cg_ct(g, i);
+  bool handle = c->kind == CK_OWN || c->kind == CK_BORROW;
+  while (*next < c->nmembers + (handle ? 1 : 0)) {
+    uint32_t k = *next;
+    uint32_t m = k < c->nmembers ? c->members[k] : c->res;
+    if (m != UINT32_MAX && !cg_ct(g, m)->state) return m;
+    (*next)++;
+  }
+  return UINT32_MAX;
+}
+
+static void define_one(cg *g, uint32_t i);
+
+/* Emits ctype `i` after everything it uses, in the order of a recursive definition, with an
+ * explicit stack (g->dstack holds index, next-member pairs). */
 void cg_define(cg *g, uint32_t i) {
+  if (cg_ct(g, i)->state) return;
+  uint32_t base = g->dstack.len;
+  cg_ct(g, i)->state = 1;
+  witc_vec_push(g->arena, &g->dstack, i);
+  witc_vec_push(g->arena, &g->dstack, 0);
+  while (g->dstack.len > base) {
+    uint32_t top = g->dstack.items[g->dstack.len - 2];
+    uint32_t next = g->dstack.items[g->dstack.len - 1];
+    uint32_t m = next_undefined(g, top, &next);
+    g->dstack.items[g->dstack.len - 1] = next;
+    if (m != UINT32_MAX) {
+      cg_ct(g, m)->state = 1;
+      witc_vec_push(g->arena, &g->dstack, m);
+      witc_vec_push(g->arena, &g->dstack, 0);
+      continue;
+    }
+    g->dstack.len -= 2;
+    define_one(g, top);
+  }
+}
+
+/* Emits ctype `i`, whose members are defined. */
+static void define_one(cg *g, uint32_t i) {
   ctype *c = cg_ct(g, i);
-  if (c->state) return;
-  c->state = 1;
-  uint32_t nm = c->nmembers;
-  for (uint32_t k = 0; k < nm; k++)
-    if (cg_ct(g, i)->members[k] != UINT32_MAX) cg_define(g, cg_ct(g, i)->members[k]);
-  if (cg_ct(g, i)->kind == CK_OWN || cg_ct(g, i)->kind == CK_BORROW) {
-    cg_define(g, cg_ct(g, i)->res);
-    cg_ct(g, i)->state = 2;
+  if (c->kind == CK_OWN || c->kind == CK_BORROW) {
+    c->state = 2;
     return;
   }
-  c = cg_ct(g, i);
   const witc_typedef *td = td_of(g, c);
   witc_buf *b = &g->h_types;
   witc_str docs = td ? td->docs : WITC_STR_NONE;

@@ -689,7 +689,9 @@ static void print_world_body(printer *p, witc_id id) {
 
 /* ---- packages ---------------------------------------------------------------------- */
 
-static void print_package(printer *p, witc_id id, bool is_main, const witc_wit_print_opts *o) {
+/* Prints one package; returns whether the root's prelude still owes its blank line (no
+ * item followed it). */
+static bool print_package(printer *p, witc_id id, bool is_main, const witc_wit_print_opts *o) {
   const witc_package *pkg = &p->r->packages.items[id];
   bool header = !is_main || !o || !o->no_header;
   if (header) {
@@ -710,9 +712,16 @@ static void print_package(printer *p, witc_id id, bool is_main, const witc_wit_p
     }
   }
   bool (*keep)(void *, bool, witc_id) = is_main && o ? o->keep : NULL;
+  bool blank = false; /* a blank line is owed before the next item (after the prelude) */
+  if (is_main && o && o->prelude.len) {
+    indent_if_needed(p);
+    witc_buf_putstr(p->out, o->prelude);
+    blank = true;
+  }
   for (uint32_t i = 0; i < pkg->interfaces.len; i++) {
     witc_id iid = pkg->interfaces.items[i].id;
     if (keep && !keep(o->user, false, iid)) continue;
+    if (blank) newline(p), blank = false;
     const witc_interface *in = &p->r->interfaces.items[iid];
     put_docs(p, in->docs);
     put_stability(p, &in->stability);
@@ -726,6 +735,7 @@ static void print_package(printer *p, witc_id id, bool is_main, const witc_wit_p
   for (uint32_t i = 0; i < pkg->worlds.len; i++) {
     witc_id wid = pkg->worlds.items[i].id;
     if (keep && !keep(o->user, true, wid)) continue;
+    if (blank) newline(p), blank = false;
     const witc_world *w = &p->r->worlds.items[wid];
     put_docs(p, w->docs);
     put_stability(p, &w->stability);
@@ -736,20 +746,207 @@ static void print_package(printer *p, witc_id id, bool is_main, const witc_wit_p
     block_end(p);
   }
   if (!is_main) block_end(p);
+  return blank;
 }
 
 bool witc_wit_print(const witc_resolve *r, witc_id pkg, const witc_id *nested, uint32_t n_nested,
                     const witc_wit_print_opts *opts, witc_buf *out) {
   printer p = {r, out, 0, false, false, !(opts && opts->no_docs), false};
   if (pkg >= r->packages.len) return false;
-  print_package(&p, pkg, true, opts);
+  bool blank = print_package(&p, pkg, true, opts);
   for (uint32_t i = 0; i < n_nested; i++) {
     if (nested[i] >= r->packages.len) return false;
     if (i) {
       newline(&p);
       newline(&p);
+    } else if (blank) {
+      newline(&p);
     }
     print_package(&p, nested[i], false, opts);
   }
   return !p.failed;
+}
+
+/* ---- package order ----------------------------------------------------------------- */
+
+/* The package dependencies of the printed text, one list per package (CSR layout). */
+typedef struct dep_graph {
+  const witc_resolve *r;
+  uint32_t *off;   /* off[p] .. off[p + 1]: package p's dependencies in `edges` */
+  witc_id *edges;
+  uint32_t nedges, cap;
+  uint32_t *mark;  /* mark[q] == p + 1: q is already a dependency of p */
+  witc_id cur;     /* the package whose dependencies are being collected */
+  bool failed;     /* out of memory */
+} dep_graph;
+
+static void dep_add(dep_graph *g, witc_id to) {
+  if (to == g->cur || to >= g->r->packages.len || g->mark[to] == g->cur + 1) return;
+  if (g->nedges == g->cap) {
+    uint32_t cap = g->cap ? g->cap * 2 : 64;
+    witc_id *n = witc_mem_realloc(g->edges, cap * sizeof *n);
+    if (!n) {
+      g->failed = true;
+      return;
+    }
+    g->edges = n, g->cap = cap;
+  }
+  g->mark[to] = g->cur + 1;
+  g->edges[g->nedges++] = to;
+}
+
+static void dep_add_iface(dep_graph *g, witc_id iface) {
+  if (iface < g->r->interfaces.len) dep_add(g, g->r->interfaces.items[iface].package);
+}
+
+/* The packages of the `use` statements print_types writes for `owner`'s types. */
+static void dep_uses(dep_graph *g, witc_owner owner, const witc_named_id *types, uint32_t n) {
+  const witc_resolve *r = g->r;
+  for (uint32_t i = 0; i < n; i++) {
+    const witc_typedef *td = &r->types.items[types[i].id];
+    if (td->kind != WITC_TD_TYPE || td->u.type.tag != WITC_T_ID) continue;
+    const witc_typedef *other = &r->types.items[td->u.type.id];
+    if (other->owner.kind != WITC_OWNER_INTERFACE || owner_eq(other->owner, owner)) continue;
+    dep_add_iface(g, other->owner.id);
+  }
+}
+
+static void dep_interface(dep_graph *g, witc_id id) {
+  const witc_interface *in = &g->r->interfaces.items[id];
+  dep_uses(g, (witc_owner){WITC_OWNER_INTERFACE, id}, in->types.items, in->types.len);
+}
+
+/* A world's paths in the order the resolver meets them in the printed text (resolve_pkg.c's
+ * for_each_path): its `use` statements, then the imports, then the exports. */
+static void dep_world(dep_graph *g, witc_id id) {
+  const witc_resolve *r = g->r;
+  const witc_world *w = &r->worlds.items[id];
+  for (uint32_t i = 0; i < w->imports.len; i++) {
+    const witc_world_entry *e = &w->imports.items[i];
+    if (e->item.kind != WITC_WI_TYPE) continue;
+    witc_named_id t = {e->key.name, e->item.id};
+    dep_uses(g, (witc_owner){WITC_OWNER_WORLD, id}, &t, 1);
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    const witc_world_entry *es = pass ? w->exports.items : w->imports.items;
+    uint32_t n = pass ? w->exports.len : w->imports.len;
+    for (uint32_t i = 0; i < n; i++) {
+      const witc_world_entry *e = &es[i];
+      if (e->item.kind != WITC_WI_INTERFACE) continue;
+      if (e->key.is_interface)
+        dep_add_iface(g, e->key.iface);
+      else if (e->item.id < r->interfaces.len && r->interfaces.items[e->item.id].name.ptr)
+        dep_add_iface(g, e->item.id); /* `import label: ns:pkg/iface;` */
+      else if (e->item.id < r->interfaces.len)
+        dep_interface(g, e->item.id); /* an inline interface: its `use` paths */
+    }
+  }
+}
+
+static void dep_item(dep_graph *g, const witc_wit_item *it) {
+  switch (it->kind) {
+  case WITC_WIT_ITEM_INTERFACE:
+    if (it->id < g->r->interfaces.len) dep_interface(g, it->id);
+    break;
+  case WITC_WIT_ITEM_WORLD:
+    if (it->id < g->r->worlds.len) dep_world(g, it->id);
+    break;
+  case WITC_WIT_ITEM_PACKAGE: dep_add(g, it->id); break;
+  }
+}
+
+/* Package ids in name order (the resolver's BTreeMap<PackageName, _>): a merge sort, as
+ * qsort takes no context. */
+static void sort_by_name(const witc_resolve *r, witc_id *v, witc_id *tmp, uint32_t n) {
+  for (uint32_t w = 1; w < n; w *= 2) {
+    for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+      uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      uint32_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi)
+        tmp[k++] = witc_package_name_cmp(&r->packages.items[v[j]].name,
+                                         &r->packages.items[v[i]].name) < 0
+                       ? v[j++]
+                       : v[i++];
+      while (i < mid) tmp[k++] = v[i++];
+      while (j < hi) tmp[k++] = v[j++];
+    }
+    memcpy(v, tmp, sizeof *v * n);
+  }
+}
+
+bool witc_wit_print_order(const witc_resolve *r, witc_id pkg, witc_id *nested, uint32_t n_nested,
+                          const witc_wit_item *main_items, uint32_t n_main_items) {
+  uint32_t n = r->packages.len;
+  if (pkg >= n || n_nested == 0) return true;
+  dep_graph g = {r, NULL, NULL, 0, 0, NULL, 0, false};
+  g.off = witc_mem_realloc(NULL, sizeof *g.off * ((size_t)n + 1));
+  g.mark = witc_mem_realloc(NULL, sizeof *g.mark * (size_t)n * 4);
+  bool ok = g.off && g.mark;
+  if (ok) {
+    memset(g.mark, 0, sizeof *g.mark * n);
+    for (witc_id p = 0; p < n && !g.failed; p++) {
+      g.off[p] = g.nedges;
+      g.cur = p;
+      if (p == pkg && main_items) {
+        for (uint32_t i = 0; i < n_main_items; i++) dep_item(&g, &main_items[i]);
+        continue;
+      }
+      /* witc_wit_print's text: the interfaces, then the worlds. */
+      const witc_package *pk = &r->packages.items[p];
+      for (uint32_t i = 0; i < pk->interfaces.len; i++)
+        dep_interface(&g, pk->interfaces.items[i].id);
+      for (uint32_t i = 0; i < pk->worlds.len; i++) dep_world(&g, pk->worlds.items[i].id);
+    }
+    g.off[n] = g.nedges;
+    ok = !g.failed;
+  }
+  if (ok) {
+    /* g.mark's 4n words, reused: [0, n) the roots in name order (then the result),
+     * [n, 2n) the sort's scratch and then the order, [2n, 4n) the DFS stack (package,
+     * cursor into edges). */
+    uint32_t *roots = g.mark, *order = g.mark + n, *stack = g.mark + 2 * (size_t)n,
+             *cursor = g.mark + 3 * (size_t)n;
+    uint8_t *state = witc_mem_realloc(NULL, n); /* 0 new, 1 on the stack, 2 done */
+    ok = state != NULL;
+    if (ok) {
+      memset(state, 0, n);
+      for (witc_id p = 0; p < n; p++) roots[p] = p;
+      sort_by_name(r, roots, order, n);
+      uint32_t norder = 0;
+      /* Depth-first from each root in name order; a package's dependencies (first
+       * reference first) are placed before it. */
+      for (uint32_t s = 0; s < n; s++) {
+        if (state[roots[s]]) continue;
+        uint32_t sp = 0;
+        stack[sp] = roots[s], cursor[sp++] = g.off[roots[s]];
+        state[roots[s]] = 1;
+        while (sp) {
+          witc_id e = stack[sp - 1];
+          if (cursor[sp - 1] < g.off[e + 1]) {
+            witc_id d = g.edges[cursor[sp - 1]++];
+            if (state[d]) continue; /* done, or a cycle (never in a resolved graph) */
+            state[d] = 1;
+            stack[sp] = d, cursor[sp++] = g.off[d];
+            continue;
+          }
+          state[e] = 2;
+          order[norder++] = e;
+          sp--;
+        }
+      }
+      /* The nested packages in that order. */
+      for (uint32_t i = 0; i < n; i++) state[i] = 0;
+      for (uint32_t i = 0; i < n_nested; i++)
+        if (nested[i] < n) state[nested[i]] = 1;
+      uint32_t k = 0;
+      for (uint32_t i = 0; i < norder && k < n_nested; i++)
+        if (state[order[i]]) roots[k++] = order[i], state[order[i]] = 0;
+      if (k == n_nested) memcpy(nested, roots, sizeof *nested * n_nested);
+      witc_mem_free(state);
+    }
+  }
+  witc_mem_free(g.off);
+  witc_mem_free(g.mark);
+  witc_mem_free(g.edges);
+  return ok;
 }

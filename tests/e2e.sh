@@ -22,9 +22,10 @@
 # The last line is `N passed, M failed` over all value checks (a run that fails before its host
 # runs counts as one failure). Exit 0 when nothing failed.
 #
-# Skips (message, exit 0): no node or npm; the npm packages cannot be installed; the wasm
-# toolchain (Debian: clang lld wasi-libc libclang-rt-14-dev-wasm32) is missing. A WITC that is
-# missing or has no `gen c` yet skips only the gen guests.
+# Skips (a `SKIP: e2e: <why>` line, then `e2e: not run: 0 passed, 0 failed`, exit 0; run_all.sh
+# then lists the stage as skipped): no node or npm; the npm packages cannot be installed; the
+# wasm toolchain (Debian: clang lld wasi-libc libclang-rt-14-dev-wasm32) is missing. A WITC that
+# is missing or has no `gen c` yet skips only the gen guests (also a `SKIP:` line).
 #
 # Environment: E2E_OUT (build directory, default build/e2e, emptied unless --keep), CC (clang),
 # NODE (node), E2E_VERBOSE=1 (print every check, not only failures).
@@ -49,7 +50,9 @@ done
 [ -n "$WITC" ] || { echo "usage: tests/e2e.sh [--keep] [--only raw|gen|gen32|genfs] WITC [NAME...]" >&2; exit 2; }
 case "$WITC" in /*) ;; *) WITC="$PWD/$WITC" ;; esac
 
-skip() { echo "e2e: SKIP: $*"; echo "0 passed, 0 failed"; exit 0; }
+# A skip says what was not proven on a line starting with "SKIP:" (tests/run_all.sh lists the
+# stage as skipped, not passed) and closes with a count that says nothing ran.
+skip() { echo "SKIP: e2e: $*"; echo "e2e: not run: 0 passed, 0 failed"; exit 0; }
 
 # ---- prerequisites
 command -v "$NODE" >/dev/null 2>&1 || skip "node (Node.js >= 18) is not installed; the component host runs in Node.js"
@@ -182,7 +185,7 @@ fail_run() {
 }
 
 echo "e2e: $("$CC" --version | head -1); node $("$NODE" --version); jco $("$NODE" -p "require('$E2E/node_modules/@bytecodealliance/jco/package.json').version")"
-[ "$GEN_OK" = 1 ] || echo "e2e: gen guests skipped: $GEN_WHY"
+[ "$GEN_OK" = 1 ] || echo "SKIP: e2e: the gen guests: $GEN_WHY"
 for entry in "${WORLDS[@]}"; do
   read -r name wit world <<<"$entry"
   if [ ${#NAMES[@]} -gt 0 ] && [[ " ${NAMES[*]} " != *" $name "* ]]; then continue; fi

@@ -33,7 +33,7 @@ have_wasi=0
 if echo 'int x;' | clang --target=wasm32-wasi --sysroot=/usr -x c -c - -o /dev/null 2>/dev/null; then
   have_wasi=1
 else
-  echo "note: clang --target=wasm32-wasi does not work here (install wasi-libc lld libclang-rt-14-dev-wasm32)"
+  echo "SKIP: gen_compile: the wasm32-wasi compiles: clang --target=wasm32-wasi does not work here (install wasi-libc lld libclang-rt-14-dev-wasm32)"
 fi
 
 # compile_pair NAME DIR BASE: every compile of one generated pair
@@ -97,6 +97,8 @@ for proto in 2.2.1 5.0.0; do
 done
 
 # 2. every world of the WASI packages
+[ -d "$SHARED/corpus/wasi" ] ||
+  echo "SKIP: gen_compile: the WASI worlds: $SHARED/corpus/wasi not found (the reference shelf ../shared is not beside this checkout; set WITC_SHARED=<shelf>)"
 for pkg in "$SHARED"/corpus/wasi/*/wit; do
   [ -d "$pkg" ] || continue
   pname="$(basename "$(dirname "$pkg")")"
@@ -152,6 +154,59 @@ for f in "$root"/testdata/gen/fail/*.wit; do
     bad "fail/$n.wit: expected exit 1, a located error and no output (rc=$rc)"; head -5 "$out/fail-$n.log"
   fi
 done
+
+# 6. testdata/gen/reserved.wit in the GNU modes too, where gcc predefines `linux` and `unix`
+#    (parameters and fields of those names must have been renamed)
+for w in reserved uint8; do
+  d="$out/t-reserved-$w"
+  [ -f "$d/$w.c" ] || continue
+  for cc in gcc clang; do
+    if $cc -std=gnu17 -Wall -Wextra -Werror -Wc++-compat -c "$d/$w.c" -o "$d/$w.gnu.o" >"$d/gnu.log" 2>&1; then ok; else
+      bad "reserved/$w: $cc -std=gnu17 $w.c"; head -20 "$d/gnu.log"
+    fi
+  done
+  for cxx in g++ clang++; do
+    if $cxx -x c++ -std=gnu++17 -Wall -Wextra -Werror -fsyntax-only -I "$d" "$d/$w.hdr.c" >"$d/gnu.log" 2>&1; then ok; else
+      bad "reserved/$w: $cxx -std=gnu++17 $w.h"; head -20 "$d/gnu.log"
+    fi
+  done
+done
+
+# 7. -o writes <world>.h and <world>.c both or neither: a target that is a directory fails the
+#    run (exit 2) before anything is written, and an old file next to it is left alone
+d="$out/pair"
+mkdir -p "$d/a/plugin.c" "$d/b/plugin.h"
+echo old > "$d/a/plugin.h"
+echo old > "$d/b/plugin.c"
+for sub in a:h b:c; do
+  kept=${sub#*:} sub=${sub%:*}
+  "$WITC" gen c -o "$d/$sub" >"$d/$sub.log" 2>&1
+  rc=$?
+  left="$(cd "$d/$sub" && ls -A | tr '\n' ' ')"
+  if [ $rc = 2 ] && grep -q "error: cannot write .*: Is a directory" "$d/$sub.log" \
+    && [ "$(cat "$d/$sub/plugin.$kept" 2>/dev/null)" = old ] && [ "$left" = "plugin.c plugin.h " ]; then ok; else
+    bad "gen c -o over a directory ($sub): rc=$rc, left: $left"; head -5 "$d/$sub.log"
+  fi
+done
+#    through a symbolic link, the file it points to is replaced and the link stays
+mkdir -p "$d/c/real"
+echo old > "$d/c/real/p.h"
+ln -s real/p.h "$d/c/plugin.h"
+if "$WITC" gen c -o "$d/c" >"$d/c.log" 2>&1 && [ -L "$d/c/plugin.h" ] && grep -q "WITC_BINDINGS_PLUGIN_H" "$d/c/real/p.h" \
+  && [ -f "$d/c/plugin.c" ] && [ "$(cd "$d/c" && ls -A | tr '\n' ' ')" = "plugin.c plugin.h real " ]; then ok; else
+  bad "gen c -o through a symbolic link"; head -5 "$d/c.log"
+fi
+
+# 8. a chain of 50,000 named types (record rK { x: rK-1 }) passed both ways: generated with a
+#    1 MiB stack (nothing recurses per nesting level) within 60 s
+f="$out/chain.wit"
+awk 'BEGIN { n = 50000; print "package witc-test:chain;\ninterface i {\n  record r0 { x: u32 }";
+  for (k = 1; k <= n; k++) printf "  record r%d { x: r%d }\n", k, k - 1;
+  printf "  f: func(a: r%d) -> r%d;\n}\nworld chain { import i; export i; }\n", n, n }' >"$f"
+if (ulimit -s 1024; timeout 60 "$WITC" gen c -o "$out/chain" "$f") >"$out/chain.log" 2>&1 \
+  && grep -q "typedef struct witc_test_chain_i_r50000_t {" "$out/chain/chain.h"; then ok; else
+  bad "chain of 50,000 named types"; tail -5 "$out/chain.log"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -211,4 +212,165 @@ Test(cli, write_file_atomic) {
   cr_assert_eq(errno, ENOENT);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   cr_assert_eq(system(cmd), 0);
+}
+
+/* Through a symbolic link the target is rewritten (mode kept) and the link stays, as gofmt
+ * and clang-format do; relative links resolve against the link's directory, chains are
+ * followed, a dangling link creates its target, a loop is ELOOP. */
+Test(cli, write_file_atomic_through_symlink) {
+  char dir[] = "/tmp/witc-test-cli-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char real_dir[160], target[192], link[192], link2[192], cmd[512];
+  snprintf(real_dir, sizeof real_dir, "%s/real", dir);
+  cr_assert_eq(mkdir(real_dir, 0755), 0);
+  snprintf(target, sizeof target, "%s/target.wit", real_dir);
+  cr_assert_eq(cli_write_file_atomic(target, "old\n", 4), 0);
+  cr_assert_eq(chmod(target, 0604), 0);
+  snprintf(link, sizeof link, "%s/link.wit", dir);
+  cr_assert_eq(symlink("real/target.wit", link), 0); /* relative to the link's directory */
+  snprintf(link2, sizeof link2, "%s/link2.wit", dir);
+  cr_assert_eq(symlink(link, link2), 0); /* a chain: link2 -> link -> target */
+
+  cr_assert_eq(cli_write_file_atomic(link2, "new text\n", 9), 0);
+  struct stat st;
+  cr_assert_eq(lstat(link, &st), 0);
+  cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
+  cr_assert_eq(lstat(link2, &st), 0);
+  cr_assert(S_ISLNK(st.st_mode));
+  cr_assert_eq(stat(target, &st), 0);
+  cr_assert_eq(st.st_size, 9);
+  cr_assert_eq(st.st_mode & 0777, 0604);
+  FILE *f = fopen(target, "rb");
+  char buf[16] = {0};
+  cr_assert_eq(fread(buf, 1, sizeof buf, f), 9);
+  fclose(f);
+  cr_assert_str_eq(buf, "new text\n");
+  /* No temporary file left in either directory. */
+  snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 3 && test $(ls -A %s | wc -l) = 1", dir,
+           real_dir);
+  cr_assert_eq(system(cmd), 0);
+
+  /* A dangling link: the write creates the file it names. */
+  char dangling[192], created[192];
+  snprintf(dangling, sizeof dangling, "%s/dangling.wit", dir);
+  cr_assert_eq(symlink("real/new.wit", dangling), 0);
+  cr_assert_eq(cli_write_file_atomic(dangling, "x\n", 2), 0);
+  cr_assert_eq(lstat(dangling, &st), 0);
+  cr_assert(S_ISLNK(st.st_mode));
+  snprintf(created, sizeof created, "%s/new.wit", real_dir);
+  cr_assert_eq(stat(created, &st), 0);
+  cr_assert_eq(st.st_size, 2);
+
+  /* A loop fails cleanly. */
+  char loop[192];
+  snprintf(loop, sizeof loop, "%s/loop.wit", dir);
+  cr_assert_eq(symlink("loop.wit", loop), 0);
+  errno = 0;
+  cr_assert_eq(cli_write_file_atomic(loop, "x", 1), -1);
+  cr_assert_eq(errno, ELOOP);
+
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- cli_main: the whole command line ---------------------------------------------------- */
+
+typedef struct ran {
+  int rc;
+  char out[8192], err[2048];
+} ran;
+
+static void slurp(FILE *f, char *buf, size_t size) {
+  rewind(f);
+  size_t n = fread(buf, 1, size - 1, f);
+  buf[n] = 0;
+  fclose(f);
+}
+
+/* Runs cli_main on argv (NULL-terminated) with standard output going to `out_path` (NULL:
+ * a temporary file, captured into r->out) and standard error captured into r->err. */
+static void run_cli(ran *r, const char *out_path, char **argv) {
+  int argc = 0;
+  while (argv[argc]) argc++;
+  fflush(stdout);
+  fflush(stderr);
+  FILE *fo = tmpfile(), *fe = tmpfile();
+  cr_assert(fo && fe);
+  int saved_out = dup(1), saved_err = dup(2);
+  int target = out_path ? open(out_path, O_WRONLY) : fileno(fo);
+  cr_assert_geq(target, 0);
+  dup2(target, 1);
+  dup2(fileno(fe), 2);
+  r->rc = cli_main(argc, argv);
+  fflush(stdout);
+  fflush(stderr);
+  clearerr(stdout);
+  dup2(saved_out, 1);
+  dup2(saved_err, 2);
+  close(saved_out);
+  close(saved_err);
+  if (out_path) close(target);
+  slurp(fo, r->out, sizeof r->out);
+  slurp(fe, r->err, sizeof r->err);
+}
+
+/* A write error on standard output (here a full disk) is an error, exit 2 with a message,
+ * for every command: checked once, in cli_main, after the command ran. */
+Test(cli, stdout_write_errors_exit_2) {
+  char *cases[][4] = {
+      {"witc", "--help", NULL},      {"witc", "--version", NULL},
+      {"witc", "help", "--man", NULL}, {"witc", "help", "gen", NULL},
+      {"witc", "completion", "bash", NULL}, {"witc", "wit-show", NULL},
+      {"witc", "check", "--help", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    ran r;
+    run_cli(&r, "/dev/full", cases[i]);
+    cr_assert_eq(r.rc, CLI_USAGE, "witc %s > /dev/full: exit %d", cases[i][1], r.rc);
+    cr_assert(strstr(r.err, "error: failed to write standard output") != NULL,
+              "witc %s: stderr was '%s'", cases[i][1], r.err);
+    /* The same command to a working stdout is fine. */
+    run_cli(&r, NULL, cases[i]);
+    cr_assert_eq(r.rc, CLI_OK, "witc %s: exit %d", cases[i][1], r.rc);
+    cr_assert_str_eq(r.err, "");
+  }
+}
+
+/* `gen` is a group: its help lists its commands; an unknown second word names the
+ * languages there are. */
+Test(cli, command_groups) {
+  ran r;
+  run_cli(&r, NULL, (char *[]){"witc", "gen", "--help", NULL});
+  cr_assert_eq(r.rc, CLI_OK);
+  cr_assert(strstr(r.out, "Usage: witc gen LANGUAGE") != NULL, "%s", r.out);
+  cr_assert(strstr(r.out, "\n  gen c  generate C bindings") != NULL, "%s", r.out);
+  ran h;
+  run_cli(&h, NULL, (char *[]){"witc", "help", "gen", NULL});
+  cr_assert_eq(h.rc, CLI_OK);
+  cr_assert_str_eq(h.out, r.out);
+  run_cli(&r, NULL, (char *[]){"witc", "gen", "d", NULL});
+  cr_assert_eq(r.rc, CLI_USAGE);
+  cr_assert(strstr(r.err, "error: unknown language 'd' (available: c)\n") == r.err, "%s", r.err);
+  run_cli(&r, NULL, (char *[]){"witc", "gen", NULL});
+  cr_assert_eq(r.rc, CLI_USAGE);
+  cr_assert(strstr(r.err, "'witc gen' needs a language (available: c)") != NULL, "%s", r.err);
+  run_cli(&r, NULL, (char *[]){"witc", "help", "gen", "d", NULL});
+  cr_assert_eq(r.rc, CLI_USAGE);
+  cr_assert(strstr(r.err, "unknown command 'gen d'") != NULL, "%s", r.err);
+  run_cli(&r, NULL, (char *[]){"witc", "--help", "gen", "c", NULL});
+  cr_assert_eq(r.rc, CLI_OK);
+  cr_assert(strstr(r.out, "Usage: witc gen c ") == r.out, "%s", r.out);
+}
+
+Test(cli, version_takes_no_arguments) {
+  ran r;
+  run_cli(&r, NULL, (char *[]){"witc", "--version", NULL});
+  cr_assert_eq(r.rc, CLI_OK);
+  cr_assert(strncmp(r.out, "witc ", 5) == 0);
+  run_cli(&r, NULL, (char *[]){"witc", "--version", "extra", NULL});
+  cr_assert_eq(r.rc, CLI_USAGE);
+  cr_assert_str_eq(r.out, "");
+  cr_assert(strstr(r.err, "--version takes no arguments") != NULL, "%s", r.err);
+  run_cli(&r, NULL, (char *[]){"witc", "-V", "x", NULL});
+  cr_assert_eq(r.rc, CLI_USAGE);
 }

@@ -1404,10 +1404,9 @@ Test(resolve_pkg, corpus_stage) {
   snprintf(corpus, sizeof corpus, "%s/corpus/wit-parser-ui", shelf());
   snprintf(manifest, sizeof manifest, "%s/MANIFEST.tsv", corpus);
   FILE *mf = fopen(manifest, "r");
-  if (!mf) {
-    cr_log_warn("corpus not found under %s (set WITC_SHARED): skipped", corpus);
-    return;
-  }
+  /* A skip, not a warning: Criterion exits 1 once a test logs a warning, which would fail
+   * the unit-test stage of every clone that has no shelf beside it. */
+  if (!mf) cr_skip_test("corpus not found under %s (set WITC_SHARED)", corpus);
   int pass_ok = 0, pass_bad = 0, mine_ok = 0, mine_bad = 0, other = 0, parse = 0, skipped = 0;
   char line[8192];
   while (fgets(line, sizeof line, mf)) {

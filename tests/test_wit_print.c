@@ -446,3 +446,62 @@ Test(wit_print, keywords) {
   cr_assert(!witc_wit_is_keyword(S("error-contexts")));
   cr_assert(!witc_wit_is_keyword(WITC_STR_NONE));
 }
+
+/* ---- package order (witc_wit_print_order) ----------------------------------------------- */
+
+/* The order resolving the printed text gives: depth-first from each package in name order,
+ * dependencies (first reference first) before their user; only printed references count. */
+Test(wit_print, order_follows_printed_references) {
+  witc_id top = add_package("a", "a-top", NULL); /* first in name order */
+  witc_id mid = add_package("a", "c-mid", NULL);
+  witc_id other = add_package("a", "b-other", NULL);
+  witc_id w = add_world("w", top);
+  witc_id mi = add_interface("m", mid);
+  witc_id oi = add_interface("o", other);
+  witc_id ot = add_type("t", WITC_TD_ENUM, WITC_OWNER_INTERFACE, oi);
+  add_field(ot, "x", NONE, NULL);
+
+  /* No printed reference (an `include` of an empty world, a gated-off import: gone): name
+   * order, whatever the arena said. */
+  witc_id nested[2] = {mid, other};
+  cr_assert(witc_wit_print_order(&R, top, nested, 2, NULL, 0));
+  cr_assert_eq(nested[0], other);
+  cr_assert_eq(nested[1], mid);
+
+  /* `import a:c-mid/m;` in a:a-top's world: a:c-mid comes first. */
+  world_push(w, true, iface_entry(mi, NULL));
+  cr_assert(witc_wit_print_order(&R, top, nested, 2, NULL, 0));
+  cr_assert_eq(nested[0], mid);
+  cr_assert_eq(nested[1], other);
+
+  /* A top-level `use a:b-other/o` before the world in the root's text (per-file layout):
+   * a:b-other is referenced first. */
+  witc_wit_item items[] = {{WITC_WIT_ITEM_PACKAGE, other}, {WITC_WIT_ITEM_WORLD, w}};
+  cr_assert(witc_wit_print_order(&R, top, nested, 2, items, 2));
+  cr_assert_eq(nested[0], other);
+  cr_assert_eq(nested[1], mid);
+
+  /* A world's `use` paths count before its imports: a world type used from a:b-other/o. */
+  witc_id alias = add_type("t", WITC_TD_TYPE, WITC_OWNER_WORLD, w);
+  T(alias)->u.type = ID(ot);
+  cr_assert(witc_wit_print_order(&R, top, nested, 2, NULL, 0));
+  cr_assert_eq(nested[0], other);
+  cr_assert_eq(nested[1], mid);
+}
+
+/* A dependency between two nested packages orders them, through an interface's `use`. */
+Test(wit_print, order_nested_dependency) {
+  witc_id top = add_package("a", "top", NULL);
+  witc_id x = add_package("a", "x", NULL);
+  witc_id y = add_package("a", "y", NULL);
+  witc_id xi = add_interface("xi", x);
+  witc_id yi = add_interface("yi", y);
+  witc_id yt = add_type("t", WITC_TD_ENUM, WITC_OWNER_INTERFACE, yi);
+  add_field(yt, "v", NONE, NULL);
+  witc_id use = add_type("t", WITC_TD_TYPE, WITC_OWNER_INTERFACE, xi);
+  T(use)->u.type = ID(yt);
+  witc_id nested[2] = {x, y};
+  cr_assert(witc_wit_print_order(&R, top, nested, 2, NULL, 0));
+  cr_assert_eq(nested[0], y);
+  cr_assert_eq(nested[1], x);
+}

@@ -39,7 +39,8 @@ run check --protocol 9.9.9
 
 index=$shared/corpus/vtx-history/INDEX.md
 if [[ ! -f $index ]]; then
-  echo "vtx_history: shelf corpus skipped: $index not found (set WITC_SHARED=<shelf>)"
+  echo "SKIP: vtx_history: the vtx-history and WASI corpora are not under $shared/corpus (the"
+  echo "  reference shelf ../shared is not beside this checkout; set WITC_SHARED=<shelf>)"
   echo "$passed passed, $failed failed, 1 skipped"
   [[ $failed == 0 ]]
   exit
@@ -81,7 +82,7 @@ echo "vtx_history: corpus/wasi"
 for p in cli clocks filesystem http io; do
   d=$shared/corpus/wasi/$p/wit
   if [[ ! -d $d ]]; then
-    echo "SKIP wasi/$p: $d not found"
+    echo "SKIP: vtx_history: wasi/$p: $d not found"
     skipped=$((skipped + 1))
     continue
   fi

@@ -89,4 +89,16 @@ void exports_test_fixed_fns_maybe(fixed_option_list_f64_2_t *x, fixed_option_lis
   test_fixed_fns_maybe(&a, ret);
 }
 
+/* 100,000 bytes each: static, as the guest's stack is only 64 KiB (the bindings put the
+ * spilled arguments in memory from cabi_realloc, never on the stack) */
+static fixed_list_u8_100000_t big_a, big_r;
+static void big_f(fixed_list_u8_100000_t *out, const fixed_list_u8_100000_t *in) {
+  for (int i = 0; i < 100000; i++) out->data[i] = (uint8_t)(in->data[99999 - i] + 1);
+}
+void exports_test_fixed_fns_big(fixed_list_u8_100000_t *x, fixed_list_u8_100000_t *ret) {
+  big_f(&big_a, x);
+  test_fixed_fns_big(&big_a, &big_r);
+  big_f(ret, &big_r);
+}
+
 int64_t exports_fixed_heap_bytes(void) { return e2e_heap_bytes(); }

@@ -14,6 +14,7 @@ const F = {
   strings: (ss) => [ss[1], ss[2], ss[0]].map((s) => s + '·'),
   transpose: (m) => [[m[0][0], m[1][0]], [m[0][1], m[1][1]]],
   shade: (r) => ({ c: [r.c[2], r.c[0], r.c[1]], name: [...r.name].reverse().join('') }),
+  big: (x) => x.slice().reverse().map((b) => (b + 1) & 255),
 };
 const calls = [];
 const rec = (fn, impl) => (...args) => { calls.push({ fn, args }); return impl(...args); };
@@ -56,5 +57,10 @@ for (const x of [Array.from({ length: 20 }, (_, i) => i), Array.from({ length: 2
 for (const r of [{ c: [1, 2, 3], name: 'abc' }, { c: [0, 255, 9], name: '' }]) fcall(`shade(${show(r)})`, 'shade', r);
 call('maybe(none)', 'maybe', [undefined], undefined, [undefined]);
 call('maybe(some)', 'maybe', [[1.5, -0]], [-1.5, 0], [[-1.5, 0]]);
+// 100,000 bytes each way (larger than the guest's 64 KiB stack), twice
+for (const seed of [7, 200]) {
+  const x = Array.from({ length: 100000 }, (_, i) => (i * 31 + seed) & 255);
+  fcall(`big(100000 bytes, seed ${seed})`, 'big', x);
+}
 t.eq('heap after every test', root.heapBytes(), heap0);
 t.done();

@@ -116,5 +116,20 @@ EXPORT("maybe") opt_f64x2_t *exp_maybe(int32_t tag, double a, double b) {
   return &maybe_ret;
 }
 
+/* ---- big: list<u8, 100000> both ways: 100,000 flat values, so the parameters are spilled
+ * (a pointer to a block the host allocated with cabi_realloc; the import gets a pointer to
+ * ours) and the result comes back in memory (a return area; the import writes to retptr) */
+#define BIG 100000
+static void big_f(const uint8_t *in, uint8_t *out) { for (int i = 0; i < BIG; i++) out[i] = (uint8_t)(in[BIG - 1 - i] + 1); }
+IMPORT("big") extern void imp_big(const uint8_t *args, uint8_t *ret);
+static uint8_t big_s[BIG], big_r[BIG], big_ret[BIG];
+EXPORT("big") uint8_t *exp_big(uint8_t *args) {
+  big_f(args, big_s);
+  free(args);                                   /* the spilled parameter block */
+  imp_big(big_s, big_r);
+  big_f(big_r, big_ret);
+  return big_ret;
+}
+
 __attribute__((export_name("heap-bytes")))
 int64_t exp_heap_bytes(void) { return e2e_heap_bytes(); }

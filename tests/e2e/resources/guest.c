@@ -117,6 +117,28 @@ int32_t exports_test_resources_guest_res_peek_counter(test_resources_host_res_op
   return c->is_some ? test_resources_host_res_method_counter_get(c->val) : -1;   /* the glue ends the borrow */
 }
 
+/* Reports the handle numbers it received; drops none of the borrows: the glue ends `a`, every
+ * borrow in `*bs` and the one in `*o` after this returns (resources.h: never drop a borrow) */
+void exports_test_resources_guest_res_borrow_handles(borrow_counter_t a, test_resources_host_res_list_borrow_counter_t *bs,
+                                                     test_resources_host_res_option_borrow_counter_t *o, resources_list_s32_t *ret) {
+  size_t n = 1 + bs->len + (o->is_some ? 1 : 0), j = 0;
+  int32_t *h = buf_alloc(4, (n + 1) * sizeof *h);
+  int32_t sum = 0;
+  h[j++] = a.__handle;
+  sum += test_resources_host_res_method_counter_get(a);
+  for (size_t i = 0; i < bs->len; i++) {
+    h[j++] = bs->ptr[i].__handle;
+    sum += test_resources_host_res_method_counter_get(bs->ptr[i]);
+  }
+  if (o->is_some) {
+    h[j++] = o->val.__handle;
+    sum += test_resources_host_res_method_counter_get(o->val);
+  }
+  h[j] = sum;
+  ret->ptr = h;
+  ret->len = n + 1;
+}
+
 void exports_test_resources_guest_res_make_holder(int32_t n, resources_string_t *tag, exports_test_resources_guest_res_holder_t *ret) {
   ret->c = test_resources_host_res_constructor_counter(n);
   ret->tag = *tag;                       /* move the argument's buffer into the result */

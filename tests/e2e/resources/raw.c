@@ -153,6 +153,31 @@ EXPORT("peek-counter") int32_t exp_peek_counter(int32_t is_some, int32_t c) {
   return v;
 }
 
+EXPORT("borrow-handles") i32s_t *exp_borrow_handles(int32_t a, int32_t *bs, size_t n, int32_t o_some, int32_t o) {
+  size_t k = 1 + n + (o_some ? 1 : 0), j = 0;
+  i32s_t *ret = xalloc(sizeof *ret);
+  ret->len = k + 1;
+  ret->ptr = xalloc(ret->len * 4);
+  int32_t sum = 0;
+  ret->ptr[j++] = a;
+  sum += counter_get(a);
+  counter_drop(a);                                             /* end each borrow */
+  for (size_t i = 0; i < n; i++) {
+    ret->ptr[j++] = bs[i];
+    sum += counter_get(bs[i]);
+    counter_drop(bs[i]);
+  }
+  xfree(bs, n * 4);
+  if (o_some) {
+    ret->ptr[j++] = o;
+    sum += counter_get(o);
+    counter_drop(o);
+  }
+  ret->ptr[j] = sum;
+  return ret;
+}
+POST("borrow-handles") void post_borrow_handles(i32s_t *ret) { xfree(ret->ptr, ret->len * 4); free(ret); }
+
 typedef struct { int32_t c; str_t tag; } holder_t;
 _Static_assert(sizeof(holder_t) == 12, "holder layout");
 EXPORT("make-holder") holder_t *exp_make_holder(int32_t n, uint8_t *tag, size_t len) {
