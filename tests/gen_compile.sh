@@ -6,7 +6,7 @@
 # ../shared/corpus/wasi/*/wit, and testdata/gen/*.wit, then compiles each pair:
 #   - <world>.c (which includes <world>.h) with the host gcc and clang as C17,
 #     -Wall -Wextra -Werror -Wc++-compat;
-#   - <world>.h as C++ with clang++ and g++ (-std=c++17 -Wall -Wextra -Werror);
+#   - <world>.h and <world>.c as C++ with clang++ and g++ (-std=c++17 -Wall -Wextra -Werror);
 #   - <world>.c with clang --target=wasm32-wasi (wasi-libc) and, freestanding,
 #     --target=wasm32 -DWITC_FREESTANDING (no libc);
 # compiles the guests of tests/e2e against fresh bindings, and checks that an unsupported input (testdata/gen/fail/*.wit) fails with exit 1 and a
@@ -60,6 +60,10 @@ compile_pair() {
   for cxx in clang++ g++; do
     if $cxx "${CXXFLAGS[@]}" -I "$dir" "$dir/$base.hdr.c" >"$log" 2>&1; then ok; else
       bad "$name: $cxx -std=c++17 $base.h"; head -20 "$log"
+    fi
+    # The glue itself as C++ too (issue 3: the .c and the .h, as C and as C++).
+    if $cxx "${CXXFLAGS[@]}" "$c" >"$log" 2>&1; then ok; else
+      bad "$name: $cxx -std=c++17 $base.c"; head -20 "$log"
     fi
   done
   if [ $have_wasi = 1 ]; then
