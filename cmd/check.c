@@ -10,20 +10,13 @@ static const cli_option check_options[] = {
     {0},
 };
 
-static bool check_opt(int id, const char *arg, void *user) {
-  if (cli_resolve_opts_take(user, id, arg)) return true;
-  return false;
-}
-
 static int check_run(int argc, char **argv) {
   extern const cli_command cmd_check;
-  cli_resolve_opts opts = {0};
-  bool done;
-  int first = cli_parse(&cmd_check, argc, argv, check_opt, &opts, &done);
-  if (first < 0) return CLI_USAGE;
-  if (done) return CLI_OK;
+  cli_resolve_opts opts;
+  int rc, first = cli_parse_resolve_opts(&cmd_check, argc, argv, true, &opts, &rc);
+  if (first < 0) return rc;
 
-  int rc = CLI_OK;
+  rc = CLI_OK;
   int n = argc - first;
   for (int i = 0; i < (n ? n : 1); i++) {
     cli_input in;

@@ -74,6 +74,16 @@ typedef struct cli_resolve_opts {
  * --features list over 4 KiB; reported on stderr). */
 bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg);
 
+/* The argument-parsing start of a command whose options are all resolver options
+ * (CLI_RESOLVE_OPTIONS or CLI_PROTOCOL_OPTION) plus --help: zeroes *opts and parses argv
+ * against cmd->options with cli_parse, handing each option to cli_resolve_opts_take. When
+ * `operands` is false, any operand is a usage error ("error: 'witc NAME' takes no
+ * operands"). Returns the index of the first operand in argv; or -1 when the command is
+ * already finished, with *rc its exit code: CLI_OK after --help, CLI_USAGE on a usage
+ * error (already reported on stderr). */
+int cli_parse_resolve_opts(const cli_command *cmd, int argc, char **argv, bool operands,
+                           cli_resolve_opts *opts, int *rc);
+
 /* The --mangling option entry; `help` says what the chosen core names are used for. */
 #define CLI_MANGLING_OPTION(help) {CLI_OPT_MANGLING, "mangling", 0, "legacy|standard32", help}
 

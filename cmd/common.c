@@ -53,6 +53,26 @@ bool cli_resolve_opts_take(cli_resolve_opts *self, int id, const char *arg) {
   }
 }
 
+static bool resolve_opt(int id, const char *arg, void *user) {
+  return cli_resolve_opts_take(user, id, arg);
+}
+
+int cli_parse_resolve_opts(const cli_command *cmd, int argc, char **argv, bool operands,
+                           cli_resolve_opts *opts, int *rc) {
+  *opts = (cli_resolve_opts){0};
+  bool done;
+  int first = cli_parse(cmd, argc, argv, resolve_opt, opts, &done);
+  *rc = first < 0 ? CLI_USAGE : CLI_OK;
+  if (first < 0 || done) return -1;
+  if (!operands && first != argc) {
+    fprintf(stderr, "error: 'witc %s' takes no operands\nRun 'witc %s --help' for usage.\n",
+            cmd->name, cmd->name);
+    *rc = CLI_USAGE;
+    return -1;
+  }
+  return first;
+}
+
 bool cli_mangling_parse(const char *arg, witc_mangling *out) {
   if (!strcmp(arg, "legacy")) {
     *out = WITC_MANGLING_LEGACY;

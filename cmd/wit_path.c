@@ -53,21 +53,11 @@ static const cli_option path_options[] = {
     {0},
 };
 
-static bool path_opt(int id, const char *arg, void *user) {
-  return cli_resolve_opts_take(user, id, arg);
-}
-
 static int path_run(int argc, char **argv) {
   extern const cli_command cmd_wit_path;
-  cli_resolve_opts opts = {0};
-  bool done;
-  int first = cli_parse(&cmd_wit_path, argc, argv, path_opt, &opts, &done);
-  if (first < 0) return CLI_USAGE;
-  if (done) return CLI_OK;
-  if (first != argc) {
-    fprintf(stderr, "error: 'witc wit-path' takes no operands\nRun 'witc wit-path --help' for usage.\n");
-    return CLI_USAGE;
-  }
+  cli_resolve_opts opts;
+  int rc, first = cli_parse_resolve_opts(&cmd_wit_path, argc, argv, false, &opts, &rc);
+  if (first < 0) return rc;
   const cli_bundled *b = cli_bundled_find(opts.protocol);
   char dir[PATH_MAX], cand[PATH_MAX], real[PATH_MAX];
   bool have_exe = exe_dir(dir, sizeof dir);

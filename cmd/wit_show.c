@@ -11,21 +11,11 @@ static const cli_option show_options[] = {
     {0},
 };
 
-static bool show_opt(int id, const char *arg, void *user) {
-  return cli_resolve_opts_take(user, id, arg);
-}
-
 static int show_run(int argc, char **argv) {
   extern const cli_command cmd_wit_show;
-  cli_resolve_opts opts = {0};
-  bool done;
-  int first = cli_parse(&cmd_wit_show, argc, argv, show_opt, &opts, &done);
-  if (first < 0) return CLI_USAGE;
-  if (done) return CLI_OK;
-  if (first != argc) {
-    fprintf(stderr, "error: 'witc wit-show' takes no operands\nRun 'witc wit-show --help' for usage.\n");
-    return CLI_USAGE;
-  }
+  cli_resolve_opts opts;
+  int rc, first = cli_parse_resolve_opts(&cmd_wit_show, argc, argv, false, &opts, &rc);
+  if (first < 0) return rc;
   const cli_bundled *b = cli_bundled_find(opts.protocol);
   /* A failed write stops here; cli_main reports it (it checks standard output once for
    * every command). */
