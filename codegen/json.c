@@ -111,7 +111,7 @@ static void put_docs_member(jw *w, witc_str docs) {
 }
 
 static void put_stability_member(jw *w, const witc_stability *s) {
-  if (s->kind == WITC_STAB_UNKNOWN) return;
+  if (!s || s->kind == WITC_STAB_UNKNOWN) return;
   jw_keyc(w, "stability");
   jw_open(w, '{');
   if (s->kind == WITC_STAB_STABLE) {
@@ -187,7 +187,7 @@ static void put_function(jw *w, const witc_function *f) {
     put_type(w, f->result);
   }
   put_docs_member(w, f->docs);
-  put_stability_member(w, &f->stability);
+  put_stability_member(w, f->stability);
   put_external_id_member(w, f->external_id);
   jw_close(w, '}');
 }
@@ -214,7 +214,7 @@ static void put_world_items(jw *w, const witc_world_entry *items, uint32_t n) {
       jw_open(w, '{');
       jw_keyc(w, "id");
       jw_u64(w, it->id);
-      put_stability_member(w, &it->stability);
+      put_stability_member(w, it->stability);
       put_external_id_member(w, it->external_id);
       put_docs_member(w, it->docs);
       jw_close(w, '}');
@@ -247,7 +247,7 @@ static void put_world(jw *w, const witc_world *wd) {
   else
     jw_u64(w, wd->package);
   put_docs_member(w, wd->docs);
-  put_stability_member(w, &wd->stability);
+  put_stability_member(w, wd->stability);
   jw_close(w, '}');
 }
 
@@ -276,7 +276,7 @@ static void put_interface(jw *w, const witc_interface *in) {
   }
   jw_close(w, '}');
   put_docs_member(w, in->docs);
-  put_stability_member(w, &in->stability);
+  put_stability_member(w, in->stability);
   jw_keyc(w, "package");
   if (in->package == WITC_ID_NONE)
     witc_buf_puts(w->out, "null");
@@ -435,7 +435,7 @@ static void put_typedef(jw *w, const witc_typedef *td) {
   case WITC_OWNER_WORLD: put_tagged_id(w, "world", td->owner.id); break;
   }
   put_docs_member(w, td->docs);
-  put_stability_member(w, &td->stability);
+  put_stability_member(w, td->stability);
   put_external_id_member(w, td->external_id);
   jw_close(w, '}');
 }

@@ -110,7 +110,7 @@ static void put_docs(printer *p, witc_str docs) {
 }
 
 static void put_stability(printer *p, const witc_stability *s) {
-  if (s->kind == WITC_STAB_UNKNOWN) return;
+  if (!s || s->kind == WITC_STAB_UNKNOWN) return;
   if (s->kind == WITC_STAB_STABLE) {
     put(p, "@since(version = ");
     witc_buf_putstr(p->out, s->since.text);
@@ -177,6 +177,10 @@ static void put_external_id(printer *p, witc_str ext) {
 }
 
 static bool stability_eq(const witc_stability *a, const witc_stability *b) {
+  static const witc_stability none;
+  if (a == b) return true;
+  if (!a) a = &none;
+  if (!b) b = &none;
   if (a->kind != b->kind || a->has_deprecated != b->has_deprecated) return false;
   if (a->kind == WITC_STAB_STABLE && !witc_str_eq(a->since.text, b->since.text)) return false;
   if (a->kind == WITC_STAB_UNSTABLE && !witc_str_eq(a->feature, b->feature)) return false;
@@ -460,7 +464,7 @@ static void print_resource(printer *p, const witc_typedef *td, witc_id id, const
   for (uint32_t i = lo; i < fs->len && fs->items[i].resource == id; i++) {
     const witc_function *f = fs->items[i].func;
     put_docs(p, f->docs);
-    put_stability(p, &f->stability);
+    put_stability(p, f->stability);
     put_external_id(p, f->external_id);
     if (f->kind != WITC_FUNC_CONSTRUCTOR) {
       put_name(p, func_item_name(f));
@@ -524,7 +528,7 @@ static void print_types(printer *p, witc_owner owner, witc_id pkg, const witc_na
       continue;
     }
     if (group && owner_eq(group_owner, other->owner) &&
-        stability_eq(&group->stability, &td->stability) &&
+        stability_eq(group->stability, td->stability) &&
         ext_eq(group->external_id, td->external_id)) {
       witc_buf_puts(p->out, ", ");
     } else {
@@ -534,7 +538,7 @@ static void print_types(printer *p, witc_owner owner, witc_id pkg, const witc_na
       }
       group = td, group_owner = other->owner;
       p->any_items = true;
-      put_stability(p, &td->stability);
+      put_stability(p, td->stability);
       put_external_id(p, td->external_id);
       put(p, "use ");
       if (other->owner.kind == WITC_OWNER_INTERFACE)
@@ -558,7 +562,7 @@ static void print_types(printer *p, witc_owner owner, witc_id pkg, const witc_na
     if (imported_from(p, td, owner)) continue;
     new_item(p);
     put_docs(p, td->docs);
-    put_stability(p, &td->stability);
+    put_stability(p, td->stability);
     put_external_id(p, td->external_id);
     if (td->kind == WITC_TD_RESOURCE)
       print_resource(p, td, types[i].id, fs);
@@ -585,7 +589,7 @@ static void print_interface_body(printer *p, witc_id id) {
     if (func_is_resource(f)) continue;
     new_item(p);
     put_docs(p, f->docs);
-    put_stability(p, &f->stability);
+    put_stability(p, f->stability);
     put_external_id(p, f->external_id);
     put_name(p, func_item_name(f));
     witc_buf_puts(p->out, ": ");
@@ -597,11 +601,11 @@ static void print_interface_body(printer *p, witc_id id) {
 
 static const witc_stability *item_stability(printer *p, const witc_world_item *it) {
   switch (it->kind) {
-  case WITC_WI_FUNCTION: return &it->func.stability;
-  case WITC_WI_TYPE: return &p->r->types.items[it->id].stability;
+  case WITC_WI_FUNCTION: return it->func.stability;
+  case WITC_WI_TYPE: return p->r->types.items[it->id].stability;
   case WITC_WI_INTERFACE: break;
   }
-  return &it->stability;
+  return it->stability;
 }
 
 static void print_world_item(printer *p, const witc_world_entry *e, witc_id pkg, const char *kw) {
@@ -724,7 +728,7 @@ static bool print_package(printer *p, witc_id id, bool is_main, const witc_wit_p
     if (blank) newline(p), blank = false;
     const witc_interface *in = &p->r->interfaces.items[iid];
     put_docs(p, in->docs);
-    put_stability(p, &in->stability);
+    put_stability(p, in->stability);
     put(p, "interface ");
     put_name(p, pkg->interfaces.items[i].name);
     block_start(p);
@@ -738,7 +742,7 @@ static bool print_package(printer *p, witc_id id, bool is_main, const witc_wit_p
     if (blank) newline(p), blank = false;
     const witc_world *w = &p->r->worlds.items[wid];
     put_docs(p, w->docs);
-    put_stability(p, &w->stability);
+    put_stability(p, w->stability);
     put(p, "world ");
     put_name(p, pkg->worlds.items[i].name);
     block_start(p);

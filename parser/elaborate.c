@@ -232,15 +232,16 @@ static witc_str rename_name(witc_arena *a, witc_str name, witc_str to) {
 }
 
 /* update_stability: an absent gate adopts the other; two different gates clash. */
-static bool update_stability(rs_ctx *cx, const witc_stability *from, witc_stability *into,
-                             witc_span span) {
-  if (from->kind == WITC_STAB_UNKNOWN || rs_stability_eq(from, into)) return true;
-  if (into->kind == WITC_STAB_UNKNOWN) {
-    *into = *from;
+static bool update_stability(rs_ctx *cx, const witc_stability *from,
+                             const witc_stability **into, witc_span span) {
+  if (witc_stability_kind_of(from) == WITC_STAB_UNKNOWN || rs_stability_eq(from, *into))
+    return true;
+  if (witc_stability_kind_of(*into) == WITC_STAB_UNKNOWN) {
+    *into = from;
     return true;
   }
   return rs_error(cx, span, "mismatch in stability from '%s' to '%s'",
-                  rs_stability_debug(cx->r->arena, from), rs_stability_debug(cx->r->arena, into));
+                  rs_stability_debug(cx->r->arena, from), rs_stability_debug(cx->r->arena, *into));
 }
 
 static bool include_item(cloner *cl, const witc_world_include *inc, const witc_strmap *with,
@@ -256,11 +257,11 @@ static bool include_item(cloner *cl, const witc_world_include *inc, const witc_s
     }
     witc_world_item *into = &dst->v.items[at].item;
     /* An @since gate does not travel across packages. */
-    if (external && e->item.stability.kind == WITC_STAB_STABLE) {
-      into->stability = (witc_stability){0};
+    if (external && witc_stability_kind_of(e->item.stability) == WITC_STAB_STABLE) {
+      into->stability = NULL;
       return true;
     }
-    return update_stability(cx, &e->item.stability, &into->stability, inc->span);
+    return update_stability(cx, e->item.stability, &into->stability, inc->span);
   }
   witc_str name = e->key.name;
   uint32_t prefix, w;
@@ -420,7 +421,7 @@ static witc_world_entry iface_entry(witc_world_key key, witc_id id, const witc_s
   e.key = key;
   e.item.kind = WITC_WI_INTERFACE;
   e.item.id = id;
-  e.item.stability = *s;
+  e.item.stability = s;
   e.item.span = WITC_SPAN_NONE;
   return e;
 }
@@ -449,7 +450,7 @@ static void elab_import(rs_ctx *cx, wlist *imports, const witc_world_entry *root
     if (f->root && root) {
       /* The item itself keeps its docs, external id and location. */
       e.item = root->item;
-      e.item.stability = *stab;
+      e.item.stability = stab;
     }
     wl_push(r->arena, imports, &e);
     stack.len--;
@@ -469,7 +470,7 @@ typedef struct export_ctx {
  * when an interface would have to be both. */
 static bool add_export(export_ctx *x, const witc_world_entry *root) {
   witc_resolve *r = x->cx->r;
-  const witc_stability *stab = &root->item.stability;
+  const witc_stability *stab = root->item.stability;
   witc_vec(dep_frame) stack = {0};
   dep_frame first = {root->item.id, 0, root->key, true, true};
   if (wl_find(x->exports, &first.key) != UINT32_MAX) return true;
@@ -501,7 +502,7 @@ static bool add_export(export_ctx *x, const witc_world_entry *root) {
       if (own) {
         /* Keeps docs and external id; the gate is the one of the export being added. */
         e.item = own->item;
-        e.item.stability = *stab;
+        e.item.stability = stab;
       }
       wl_push(r->arena, x->exports, &e);
     } else {
@@ -510,7 +511,7 @@ static bool add_export(export_ctx *x, const witc_world_entry *root) {
       if (at == UINT32_MAX)
         wl_push(r->arena, x->imports, &e);
       else
-        x->imports->v.items[at].item.stability = *stab;
+        x->imports->v.items[at].item.stability = stab;
     }
     stack.len--;
   }
@@ -535,13 +536,13 @@ static bool elaborate_world(rs_ctx *cx, witc_id wid) {
     const witc_world_entry *e = &sorted.items[i];
     switch (e->item.kind) {
     case WITC_WI_INTERFACE:
-      elab_import(cx, &imports, e, e->key, e->item.id, &e->item.stability);
+      elab_import(cx, &imports, e, e->key, e->item.id, e->item.stability);
       break;
     case WITC_WI_FUNCTION: wl_push(r->arena, &imports, e); break;
     case WITC_WI_TYPE: {
       witc_id dep = rs_type_interface_dep(r, e->item.id);
       if (dep != WITC_ID_NONE)
-        elab_import(cx, &imports, NULL, iface_key(dep), dep, &r->types.items[e->item.id].stability);
+        elab_import(cx, &imports, NULL, iface_key(dep), dep, r->types.items[e->item.id].stability);
       wl_push(r->arena, &imports, e);
       break;
     }
@@ -586,7 +587,7 @@ bool rs_finish_world(rs_remap *rm, witc_id wid) {
     wl_init(r->arena, &exports, &we);
     for (uint32_t i = 0; i < w->includes.len; i++) {
       const witc_world_include *inc = &w->includes.items[i];
-      int keep = rs_include_stability(rm, &inc->stability, inc->span);
+      int keep = rs_include_stability(rm, inc->stability, inc->span);
       if (keep < 0) return false;
       if (keep && !resolve_include(rm, wid, inc, &imports, &exports)) return false;
     }

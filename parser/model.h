@@ -68,6 +68,14 @@ typedef struct witc_stability {
   witc_version deprecated; /* @deprecated(version = ...) */
 } witc_stability;
 
+/* Model items refer to their gate out of line: a `const witc_stability *` that is NULL for
+ * "no gate" (never a pointer to a WITC_STAB_UNKNOWN gate), else points to an immutable
+ * arena copy shared by every item with the same gate in the package (interned by
+ * resolve_pkg.c). Copying an item copies the pointer. */
+static inline witc_stability_kind witc_stability_kind_of(const witc_stability *s) {
+  return s ? s->kind : WITC_STAB_UNKNOWN;
+}
+
 /* Docs are a witc_str: ptr NULL = no docs (JSON omits the key); otherwise the normalized
  * contents (wit-language.md §6). */
 
@@ -158,7 +166,7 @@ typedef struct witc_typedef {
   } u;
   witc_owner owner;
   witc_str docs;
-  witc_stability stability;
+  const witc_stability *stability;
   witc_str external_id; /* absent unless @external-id */
   witc_span span;       /* the name (named types) or the written type (anonymous) */
 } witc_typedef;
@@ -191,7 +199,7 @@ typedef struct witc_function {
   witc_vec(witc_param) params; /* methods start with `self: borrow<r>` */
   witc_type result;  /* NONE: no result */
   witc_str docs;
-  witc_stability stability;
+  const witc_stability *stability;
   witc_str external_id;
   witc_span span;    /* the function's name */
 } witc_function;
@@ -212,7 +220,7 @@ typedef struct witc_interface {
   witc_vec(witc_function) functions;  /* in the reference's order */
   witc_strmap func_index;             /* name -> index into `functions` */
   witc_str docs;
-  witc_stability stability;
+  const witc_stability *stability;
   witc_id package;                    /* NONE for a foreign placeholder (unresolved stage) */
   witc_id clone_of;                   /* NONE unless cloned by include */
   witc_span span;                     /* the name */
@@ -237,11 +245,11 @@ typedef enum witc_world_item_kind {
 /* One world import/export (WorldItem). */
 typedef struct witc_world_item {
   witc_world_item_kind kind;
-  witc_id id;                /* INTERFACE: interface id; TYPE: type id */
-  witc_function func;        /* FUNCTION */
-  witc_stability stability;  /* INTERFACE (functions/types carry their own) */
-  witc_str external_id;      /* INTERFACE */
-  witc_str docs;             /* INTERFACE */
+  witc_id id;                      /* INTERFACE: interface id; TYPE: type id */
+  witc_function func;              /* FUNCTION */
+  const witc_stability *stability; /* INTERFACE (functions/types carry their own) */
+  witc_str external_id;            /* INTERFACE */
+  witc_str docs;                   /* INTERFACE */
   witc_span span;
 } witc_world_item;
 
@@ -259,7 +267,7 @@ typedef struct witc_include_name {
 
 /* An `include` awaiting processing (cleared once the world is elaborated). */
 typedef struct witc_world_include {
-  witc_stability stability;
+  const witc_stability *stability;
   witc_id world;
   witc_vec(witc_include_name) names;
   witc_span span;
@@ -272,7 +280,7 @@ typedef struct witc_world {
   witc_vec(witc_world_entry) exports;
   witc_id package;
   witc_str docs;
-  witc_stability stability;
+  const witc_stability *stability;
   witc_vec(witc_world_include) includes;
   witc_span span; /* the name */
 } witc_world;
@@ -296,8 +304,8 @@ typedef struct witc_foreign_item {
   witc_str name;
   bool is_world;
   witc_id id;
-  witc_vec(witc_stability) stabilities; /* gates of the items that reference it */
-  witc_span span;                       /* first reference */
+  witc_vec(const witc_stability *) stabilities; /* gates of the items that reference it */
+  witc_span span;                               /* first reference */
 } witc_foreign_item;
 
 /* A package referenced from outside, with the items used from it. */

@@ -104,7 +104,13 @@ static bool version_eq(const witc_version *a, const witc_version *b) {
   return witc_version_cmp(a, b) == 0;
 }
 
+/* What a NULL gate pointer stands for. */
+static const witc_stability no_gate;
+
 bool rs_stability_eq(const witc_stability *a, const witc_stability *b) {
+  if (a == b) return true;
+  if (!a) a = &no_gate;
+  if (!b) b = &no_gate;
   if (a->kind != b->kind || a->has_deprecated != b->has_deprecated) return false;
   if (a->has_deprecated && !version_eq(&a->deprecated, &b->deprecated)) return false;
   switch (a->kind) {
@@ -128,7 +134,7 @@ static void version_debug(rs_sb *b, const witc_version *v) {
 /* Rust's derived Debug for Stability (String fields print quoted and escaped). */
 const char *rs_stability_debug(witc_arena *a, const witc_stability *s) {
   rs_sb b = {a, NULL, 0, 0};
-  if (s->kind == WITC_STAB_UNKNOWN) return "Unknown";
+  if (!s || s->kind == WITC_STAB_UNKNOWN) return "Unknown";
   if (s->kind == WITC_STAB_STABLE) {
     rs_sb_printf(&b, "Stable { since: ");
     version_debug(&b, &s->since);
@@ -226,6 +232,7 @@ bool rs_typedef_next_child(const witc_typedef *td, uint32_t *cursor, witc_id *ou
 
 int rs_include_stability(rs_remap *rm, const witc_stability *s, witc_span span) {
   witc_resolve *r = rm->cx->r;
+  if (!s) return 1;
   switch (s->kind) {
   case WITC_STAB_UNKNOWN: return 1;
   case WITC_STAB_UNSTABLE: return witc_resolve_feature_enabled(r, s->feature) ? 1 : 0;
@@ -345,7 +352,7 @@ static bool process_foreign_items(rs_remap *rm, bool worlds) {
     /* Kept when any referencing item is kept; an item without recorded gates is kept. */
     bool enabled = it->stabilities.len == 0;
     for (uint32_t s = 0; s < it->stabilities.len && !enabled; s++) {
-      int inc = rs_include_stability(rm, &it->stabilities.items[s], span);
+      int inc = rs_include_stability(rm, it->stabilities.items[s], span);
       if (inc < 0) return false;
       enabled = inc;
     }
@@ -374,7 +381,7 @@ static bool process_foreign_deps(rs_remap *rm) {
   for (uint32_t i = 0; i < u->types.len; i++) {
     const witc_typedef *td = &u->types.items[i];
     if (td->kind != WITC_TD_UNKNOWN) break;
-    int inc = rs_include_stability(rm, &td->stability, td->span);
+    int inc = rs_include_stability(rm, td->stability, td->span);
     if (inc < 0) return false;
     rm->ntypes = i + 1;
     if (!inc) {
@@ -542,7 +549,7 @@ static bool update_interface(rs_remap *rm, witc_interface *iface) {
   witc_function *fs = iface->functions.items;
   uint32_t nf = 0;
   for (uint32_t i = 0; i < iface->functions.len; i++) {
-    int inc = rs_include_stability(rm, &fs[i].stability, fs[i].span);
+    int inc = rs_include_stability(rm, fs[i].stability, fs[i].span);
     if (inc < 0) return false;
     if (!inc) continue;
     if (!update_function(rm, &fs[i], fs[i].span)) return false;
@@ -560,11 +567,11 @@ static bool update_interface(rs_remap *rm, witc_interface *iface) {
 
 static const witc_stability *world_item_stability(witc_resolve *r, const witc_world_item *it) {
   switch (it->kind) {
-  case WITC_WI_INTERFACE: return &it->stability;
-  case WITC_WI_FUNCTION: return &it->func.stability;
-  case WITC_WI_TYPE: return &r->types.items[it->id].stability;
+  case WITC_WI_INTERFACE: return it->stability;
+  case WITC_WI_FUNCTION: return it->func.stability;
+  case WITC_WI_TYPE: return r->types.items[it->id].stability;
   }
-  return &it->stability;
+  return it->stability;
 }
 
 static bool update_world_entries(rs_remap *rm, witc_world_entry **items, uint32_t *len,
@@ -670,7 +677,7 @@ static witc_id append_package(rs_ctx *cx, const witc_unresolved_package *u) {
   /* Types, in their (topological) order. */
   for (uint32_t i = ftypes; i < u->types.len; i++) {
     witc_typedef td = u->types.items[i];
-    int inc = rs_include_stability(&rm, &td.stability, td.span);
+    int inc = rs_include_stability(&rm, td.stability, td.span);
     if (inc < 0) return WITC_ID_NONE;
     if (!inc) {
       rm.types[rm.ntypes++] = WITC_ID_NONE;
@@ -693,7 +700,7 @@ static witc_id append_package(rs_ctx *cx, const witc_unresolved_package *u) {
   /* Interfaces (named ones in topological order, then the inline ones of worlds). */
   for (uint32_t i = fifaces; i < u->interfaces.len; i++) {
     witc_interface iface = u->interfaces.items[i];
-    int inc = rs_include_stability(&rm, &iface.stability, iface.span);
+    int inc = rs_include_stability(&rm, iface.stability, iface.span);
     if (inc < 0) return WITC_ID_NONE;
     if (!inc) {
       rm.ifaces[rm.nifaces++] = WITC_ID_NONE;
@@ -710,7 +717,7 @@ static witc_id append_package(rs_ctx *cx, const witc_unresolved_package *u) {
   /* Worlds: items only; includes and elaboration come once all worlds are in. */
   for (uint32_t i = fworlds; i < u->worlds.len; i++) {
     witc_world w = u->worlds.items[i];
-    int inc = rs_include_stability(&rm, &w.stability, w.span);
+    int inc = rs_include_stability(&rm, w.stability, w.span);
     if (inc < 0) return WITC_ID_NONE;
     if (!inc) {
       rm.worlds[rm.nworlds++] = WITC_ID_NONE;

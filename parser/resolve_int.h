@@ -63,7 +63,8 @@ typedef struct rs_remap {
   rs_u32map own; /* referenced type id -> the anonymous own<T> made for it */
 } rs_remap;
 
-/* wit-parser's include_stability: 1 keep, 0 gated out, -1 error (reported at `span`). */
+/* wit-parser's include_stability: 1 keep, 0 gated out, -1 error (reported at `span`). The
+ * stability helpers take NULL for "no gate" (model.h). */
 int rs_include_stability(rs_remap *rm, const witc_stability *s, witc_span span);
 /* Maps an unresolved world id (reports the gated-out error at `span`). */
 bool rs_map_world(rs_remap *rm, witc_id *id, witc_span span);

@@ -111,6 +111,10 @@ typedef struct pkg_resolver {
 
   uint32_t *mark; /* per interface: (world stamp << 2) | imported 1 | exported 2 */
   uint32_t mark_len, stamp;
+
+  /* Interned gates: key (see intern_stability) -> index into stabs. */
+  witc_strmap stab_index;
+  witc_vec(const witc_stability *) stabs;
 } pkg_resolver;
 
 /* ---- errors --------------------------------------------------------------------------- */
@@ -242,11 +246,40 @@ static witc_span attr_name_span(pkg_resolver *r, const ast_attr *a) {
   return (witc_span){f->base + i, f->base + i + lens[a->kind]};
 }
 
-/* Turns @since/@unstable/@deprecated into a Stability (wit-parser's `stability`). Spans are
- * the attribute names', as the reference reports them. */
-static bool get_stability(pkg_resolver *r, const ast_attrs *attrs, witc_stability *out) {
+/* The shared arena copy of a gate (NULL for none): one per distinct gate in the package,
+ * keyed by kind, the since/feature text and the deprecated version text. */
+static const witc_stability *intern_stability(pkg_resolver *r, const witc_stability *s) {
+  if (s->kind == WITC_STAB_UNKNOWN) return NULL;
+  witc_str a = s->kind == WITC_STAB_STABLE ? s->since.text : s->feature;
+  witc_str d = s->has_deprecated ? s->deprecated.text : WITC_STR_NONE;
+  size_t n = 4 + (size_t)a.len + d.len;
+  char *k = witc_arena_alloc(r->arena, n);
+  size_t at = 0;
+  k[at++] = s->kind == WITC_STAB_STABLE ? 'S' : 'U';
+  if (a.len) memcpy(k + at, a.ptr, a.len);
+  at += a.len;
+  k[at++] = '\n';
+  k[at++] = s->has_deprecated ? 'D' : '-';
+  if (d.len) memcpy(k + at, d.ptr, d.len);
+  at += d.len;
+  witc_str key = {k, (uint32_t)at};
+  uint32_t i = 0;
+  if (witc_strmap_get(&r->stab_index, key, &i)) return r->stabs.items[i];
+  witc_stability *copy = witc_arena_alloc(r->arena, sizeof *copy);
+  *copy = *s;
+  witc_strmap_put(&r->stab_index, r->arena, key, r->stabs.len, NULL);
+  witc_vec_push(r->arena, &r->stabs, (const witc_stability *)copy);
+  return copy;
+}
+
+/* Turns @since/@unstable/@deprecated into a Stability (wit-parser's `stability`), interned
+ * (NULL: no gate). Spans are the attribute names', as the reference reports them. */
+static bool get_stability(pkg_resolver *r, const ast_attrs *attrs, const witc_stability **res) {
   const ast_attr *since = NULL, *unstable = NULL, *deprecated = NULL;
+  witc_stability gate;
+  witc_stability *out = &gate;
   memset(out, 0, sizeof *out);
+  *res = NULL;
   for (uint32_t i = 0; i < attrs->len; i++) {
     const ast_attr *a = &attrs->items[i];
     switch (a->kind) {
@@ -283,6 +316,7 @@ static bool get_stability(pkg_resolver *r, const ast_attrs *attrs, witc_stabilit
     out->has_deprecated = true;
     out->deprecated = conv_version(r, &deprecated->version);
   }
+  *res = intern_stability(r, out);
   return true;
 }
 
@@ -467,7 +501,7 @@ static bool foreign_dep_visit(pkg_resolver *r, const ast_id *owner, const ast_at
                               const ast_use_path *path, const ast_use *use, woi kind, void *ud) {
   (void)owner, (void)use, (void)ud;
   if (!path->is_package) return true;
-  witc_stability stab;
+  const witc_stability *stab;
   /* The reference unwraps here (a bad gate on a foreign path panics); report it instead. */
   if (!get_stability(r, attrs, &stab)) return false;
 
@@ -823,7 +857,7 @@ static bool foreign_type_visit(pkg_resolver *r, const ast_id *owner, const ast_a
                                const ast_use_path *path, const ast_use *use, woi kind, void *ud) {
   (void)owner, (void)kind, (void)ud;
   if (!use) return true;
-  witc_stability stab;
+  const witc_stability *stab;
   if (!get_stability(r, attrs, &stab)) return false;
   witc_id iface = WITC_ID_NONE;
   if (!resolve_iface_path(r, path, &iface)) return false;
@@ -984,14 +1018,13 @@ static bool validate_resource(pkg_resolver *r, const ast_id *name, witc_id *out)
 
 static const witc_stability *stab_of(pkg_resolver *r, witc_type t) {
   if (t.tag != WITC_T_ID) return NULL;
-  const witc_stability *s = &type_at(r, t.id)->stability;
-  return s->kind == WITC_STAB_UNKNOWN ? NULL : s;
+  return type_at(r, t.id)->stability;
 }
 
 /* find_stability: an ungated anonymous type takes the first gate among its components. */
-static witc_stability find_stability(pkg_resolver *r, const witc_typedef *td,
-                                     const witc_stability *given) {
-  if (given->kind != WITC_STAB_UNKNOWN) return *given;
+static const witc_stability *find_stability(pkg_resolver *r, const witc_typedef *td,
+                                            const witc_stability *given) {
+  if (given) return given;
   const witc_stability *s = NULL;
   switch (td->kind) {
   case WITC_TD_TYPE:
@@ -1021,10 +1054,7 @@ static witc_stability find_stability(pkg_resolver *r, const witc_typedef *td,
   default:
     break;
   }
-  if (s) return *s;
-  witc_stability none;
-  memset(&none, 0, sizeof none);
-  return none;
+  return s;
 }
 
 static bool resolve_type(pkg_resolver *r, const ast_type *ty, const witc_stability *stab,
@@ -1256,7 +1286,7 @@ static void collect_typedef_deps(pkg_resolver *r, const ast_typedef *def, topo_n
 static bool resolve_use(pkg_resolver *r, witc_owner owner, const ast_use *u) {
   witc_id from = WITC_ID_NONE;
   if (!resolve_iface_path(r, &u->path, &from)) return false;
-  witc_stability stab;
+  const witc_stability *stab;
   witc_str ext = WITC_STR_NONE;
   if (!get_stability(r, &u->attrs, &stab) || !get_external_id(r, &u->attrs, &ext)) return false;
   for (uint32_t i = 0; i < u->names.len; i++) {
@@ -1331,7 +1361,7 @@ static bool resolve_types(pkg_resolver *r, witc_owner owner, const type_item *it
     witc_typedef td = typedef_blank();
     if (!get_stability(r, &def->attrs, &td.stability) ||
         !get_external_id(r, &def->attrs, &td.external_id) ||
-        !resolve_typedef_kind(r, def, &td.stability, &td))
+        !resolve_typedef_kind(r, def, td.stability, &td))
       return false;
     td.name = def->name.name;
     td.docs = def->docs;
@@ -1347,9 +1377,7 @@ static bool resolve_types(pkg_resolver *r, witc_owner owner, const type_item *it
 
 static bool resolve_constructor_result(pkg_resolver *r, witc_id resource, const ast_type *ty,
                                        witc_type *out) {
-  witc_stability none;
-  memset(&none, 0, sizeof none);
-  if (!resolve_type(r, ty, &none, 0, out)) return false;
+  if (!resolve_type(r, ty, NULL, 0, out)) return false;
   const witc_typedef *td = out->tag == WITC_T_ID ? type_at(r, out->id) : NULL;
   if (!td || td->kind != WITC_TD_RESULT)
     return fail(r, ty->kind == AST_TY_RESULT ? keyword_span(ty, 6) : ty->span,
@@ -1376,8 +1404,7 @@ static bool resolve_function(pkg_resolver *r, witc_str docs, const ast_attrs *at
       !get_external_id(r, attrs, &out->external_id))
     return false;
 
-  witc_stability none;
-  memset(&none, 0, sizeof none);
+  const witc_stability *none = NULL;
   name_set names;
   names.n = 0, names.map = (witc_strmap){0};
   bool method = kind == WITC_FUNC_METHOD || kind == WITC_FUNC_ASYNC_METHOD;
@@ -1387,7 +1414,7 @@ static bool resolve_function(pkg_resolver *r, witc_str docs, const ast_attrs *at
     td.kind = WITC_TD_HANDLE;
     td.u.handle.borrow = true;
     td.u.handle.resource = resource;
-    td.stability = find_stability(r, &td, &none);
+    td.stability = find_stability(r, &td, none);
     td.span = func->span;
     witc_param self = {witc_str_c("self"), anon_type(r, &td), func->span};
     name_set_add(r, &names, self.name);
@@ -1396,7 +1423,7 @@ static bool resolve_function(pkg_resolver *r, witc_str docs, const ast_attrs *at
   for (uint32_t i = 0; i < func->params.len; i++) {
     const ast_param *p = &func->params.items[i];
     witc_param param = {p->name.name, witc_type_none(), p->name.span};
-    if (!resolve_type(r, p->type, &none, 0, &param.type)) return false;
+    if (!resolve_type(r, p->type, none, 0, &param.type)) return false;
     if (!name_set_add(r, &names, p->name.name))
       return fail(r, p->name.span, "param `%.*s` is defined more than once", S(p->name.name));
     witc_vec_push(r->arena, &out->params, param);
@@ -1409,7 +1436,7 @@ static bool resolve_function(pkg_resolver *r, witc_str docs, const ast_attrs *at
     }
     return resolve_constructor_result(r, resource, func->result, &out->result);
   }
-  return resolve_opt_type(r, func->result, &none, 0, &out->result);
+  return resolve_opt_type(r, func->result, none, 0, &out->result);
 }
 
 static bool resolve_resource_func(pkg_resolver *r, const ast_resource_func *f,
@@ -1448,7 +1475,7 @@ static void iface_add_func(pkg_resolver *r, witc_id iface, const witc_function *
 static bool resolve_interface(pkg_resolver *r, witc_id id, const ast_iface_items *items,
                               witc_str docs, const ast_attrs *attrs) {
   r->pkg->interfaces.items[id].docs = docs;
-  witc_stability stab;
+  const witc_stability *stab;
   if (!get_stability(r, attrs, &stab)) return false;
   r->pkg->interfaces.items[id].stability = stab;
 
@@ -1569,7 +1596,7 @@ static const char *world_item_desc(witc_world_item_kind k) {
 
 static bool resolve_world(pkg_resolver *r, witc_id id, const ast_world *w) {
   r->pkg->worlds.items[id].docs = w->docs;
-  witc_stability stab;
+  const witc_stability *stab;
   if (!get_stability(r, &w->attrs, &stab)) return false;
   r->pkg->worlds.items[id].stability = stab;
 

@@ -42,6 +42,13 @@ static inline witc_type ID(witc_id id) { return witc_type_id(id); }
 static inline witc_type P(witc_type_tag t) { return witc_type_prim(t); }
 static const witc_type NONE = {WITC_T_NONE, WITC_ID_NONE};
 
+/* An arena copy of a gate, for the model's `const witc_stability *` fields (NULL: none). */
+static inline const witc_stability *GATE(witc_stability s) {
+  witc_stability *g = witc_arena_alloc(&arena, sizeof *g);
+  *g = s;
+  return g;
+}
+
 /* The type definition `id` (a pointer into R.types: valid until the next add_type). */
 static inline witc_typedef *T(witc_id id) { return &R.types.items[id]; }
 

@@ -149,7 +149,7 @@ Test(json, type_kinds) {
   witc_id en = add_type("en", WITC_TD_ENUM, WITC_OWNER_INTERFACE, i);
   add_field(en, "a", NONE, "doc");
   witc_id fl = add_type("fl", WITC_TD_FLAGS, WITC_OWNER_WORLD, w);
-  T(fl)->stability = (witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("active")};
+  T(fl)->stability = GATE((witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("active")});
   witc_id tup = anon(WITC_TD_TUPLE);
   witc_vec_push(&arena, &T(tup)->u.tuple, P(WITC_T_ERROR_CONTEXT));
   witc_vec_push(&arena, &T(tup)->u.tuple, ID(rec));
@@ -163,10 +163,10 @@ Test(json, type_kinds) {
   T(fut)->u.type = NONE;
   witc_id al = add_type("al", WITC_TD_TYPE, WITC_OWNER_INTERFACE, i);
   T(al)->u.type = ID(fix);
-  T(al)->stability = (witc_stability){.kind = WITC_STAB_STABLE,
-                                      .since = {.text = S("1.0.0")},
-                                      .has_deprecated = true,
-                                      .deprecated = {.text = S("2.0.0")}};
+  T(al)->stability = GATE((witc_stability){.kind = WITC_STAB_STABLE,
+                                           .since = {.text = S("1.0.0")},
+                                           .has_deprecated = true,
+                                           .deprecated = {.text = S("2.0.0")}});
   witc_id map = anon(WITC_TD_MAP);
   T(map)->u.map.key = P(WITC_T_STRING), T(map)->u.map.value = ID(opt);
   T(map)->external_id = S("ext");
@@ -259,7 +259,8 @@ Test(json, world_items) {
   witc_id w = add_world("w", pkg);
   R.worlds.items[w].docs = S("world docs");
   witc_world_entry e = iface_entry(i, NULL);
-  e.item.stability = (witc_stability){.kind = WITC_STAB_STABLE, .since = {.text = S("0.1.0")}};
+  e.item.stability =
+      GATE((witc_stability){.kind = WITC_STAB_STABLE, .since = {.text = S("0.1.0")}});
   world_push(w, true, e);
   witc_id r = add_type("r", WITC_TD_RESOURCE, WITC_OWNER_WORLD, w);
   witc_function make = func("[static]r.make", WITC_FUNC_ASYNC_STATIC, r);

@@ -337,7 +337,7 @@ Test(gates, include_adopts_missing_gate) {
                 WITC_ID_NONE, "%s", err());
   const witc_world *w2 = &res.worlds.items[world_named("w2")];
   cr_assert_eq(w2->imports.len, 1);
-  cr_assert_eq(w2->imports.items[0].item.stability.kind, WITC_STAB_STABLE);
+  cr_assert_eq(witc_stability_kind_of(w2->imports.items[0].item.stability), WITC_STAB_STABLE);
 }
 
 /* ---- worlds ------------------------------------------------------------------------------ */

@@ -636,11 +636,11 @@ Test(resolve_pkg, stability_inheritance) {
   expect_ok(run(1, f));
   /* g, list<u16> (since), h (since), tuple<u8, g> (unstable via g) */
   cr_assert_eq(G.main.types.len, 4);
-  cr_expect_eq(TYPE(0)->stability.kind, WITC_STAB_UNSTABLE);
-  cr_expect_eq(TYPE(1)->stability.kind, WITC_STAB_STABLE);
-  cr_expect_eq(TYPE(2)->stability.kind, WITC_STAB_STABLE);
+  cr_expect_eq(witc_stability_kind_of(TYPE(0)->stability), WITC_STAB_UNSTABLE);
+  cr_expect_eq(witc_stability_kind_of(TYPE(1)->stability), WITC_STAB_STABLE);
+  cr_expect_eq(witc_stability_kind_of(TYPE(2)->stability), WITC_STAB_STABLE);
   cr_expect_eq(TYPE(3)->kind, WITC_TD_TUPLE);
-  cr_expect_eq(TYPE(3)->stability.kind, WITC_STAB_UNSTABLE);
+  cr_expect_eq(witc_stability_kind_of(TYPE(3)->stability), WITC_STAB_UNSTABLE);
 }
 
 /* ---- errors --------------------------------------------------------------------------- */

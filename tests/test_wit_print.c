@@ -176,7 +176,7 @@ Test(wit_print, resource_members) {
   add_param(m, "self", ID(bor));
   add_param(m, "key", P(WITC_T_STRING));
   m->result = P(WITC_T_U64);
-  m->stability = (witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("fancy")};
+  m->stability = GATE((witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("fancy")});
   witc_function *s = add_func(i, func("[static]r.open", WITC_FUNC_STATIC, r));
   s->result = ID(fallible);
   add_func(i, func("[static]r.%type", WITC_FUNC_ASYNC_STATIC, r))->name = S("[static]r.type");
@@ -227,7 +227,8 @@ Test(wit_print, uses) {
   T(u3)->u.type = ID(t);
   witc_id u4 = add_type("t2", WITC_TD_TYPE, WITC_OWNER_INTERFACE, b);
   T(u4)->u.type = ID(t);
-  T(u4)->stability = (witc_stability){.kind = WITC_STAB_STABLE, .since = {.text = S("1.0.0")}};
+  T(u4)->stability =
+      GATE((witc_stability){.kind = WITC_STAB_STABLE, .since = {.text = S("1.0.0")}});
   witc_id local = add_type("local", WITC_TD_TYPE, WITC_OWNER_INTERFACE, b);
   T(local)->u.type = ID(u3); /* an alias of a type of the same interface: declared */
   cr_assert_str_eq(print(pkg), "package my:pkg;\n"
@@ -281,7 +282,7 @@ Test(wit_print, world_layout) {
   world_push(w, true, func_entry(ctor));
   world_push(w, false, func_entry(func("run", WITC_FUNC_FREESTANDING, WITC_ID_NONE)));
   witc_world_entry ee = iface_entry(i, NULL);
-  ee.item.stability = (witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("x")};
+  ee.item.stability = GATE((witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("x")});
   world_push(w, false, ee);
   world_push(w, false, iface_entry(empty_inl, "nothing"));
   add_world("second", pkg);
@@ -332,19 +333,19 @@ Test(wit_print, nested_packages_docs_gates) {
   witc_id i = add_interface("interface", pkg);
   R.interfaces.items[i].docs = S("iface docs\r\n\n  indented");
   R.interfaces.items[i].stability =
-      (witc_stability){.kind = WITC_STAB_STABLE,
-                       .since = {.text = S("1.0.0")},
-                       .has_deprecated = true,
-                       .deprecated = {.text = S("1.1.0-pre")}};
+      GATE((witc_stability){.kind = WITC_STAB_STABLE,
+                            .since = {.text = S("1.0.0")},
+                            .has_deprecated = true,
+                            .deprecated = {.text = S("1.1.0-pre")}});
   witc_id e = add_type("enum", WITC_TD_ENUM, WITC_OWNER_INTERFACE, i);
   add_field(e, "list", NONE, "case docs");
   add_field(e, "map", NONE, NULL);
   add_field(e, "float32", NONE, NULL);
   add_field(e, "with-dash", NONE, NULL);
-  T(e)->stability = (witc_stability){.kind = WITC_STAB_UNSTABLE,
-                                     .feature = S("x"),
-                                     .has_deprecated = true,
-                                     .deprecated = {.text = S("2.0.0")}};
+  T(e)->stability = GATE((witc_stability){.kind = WITC_STAB_UNSTABLE,
+                                          .feature = S("x"),
+                                          .has_deprecated = true,
+                                          .deprecated = {.text = S("2.0.0")}});
   add_world("w", pkg);
   witc_id n1 = add_package("x", "y", "1.0.0");
   witc_id ni = add_interface("n", n1);
@@ -396,7 +397,7 @@ Test(wit_print, external_id) {
   witc_id t = add_type("t", WITC_TD_TYPE, WITC_OWNER_INTERFACE, i);
   T(t)->u.type = P(WITC_T_U8);
   T(t)->external_id = S("a\"b\\c\n\t\xc3\xa9 x.y/z:0-9_A");
-  T(t)->stability = (witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("f")};
+  T(t)->stability = GATE((witc_stability){.kind = WITC_STAB_UNSTABLE, .feature = S("f")});
   cr_assert_str_eq(print(pkg), "package a:e;\n"
                                "\n"
                                "interface i {\n"
